@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make plan` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup plan plan-prod test lint typecheck unit render bench goldens readme clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## The main job: the dev stack's plan, offline, under Pulumi's mock runtime.
+plan: $(STAMP)
+	$(BIN)/karpenter-infra plan --stack dev
+
+plan-prod: $(STAMP)
+	$(BIN)/karpenter-infra plan --stack prod
+
+render: $(STAMP)
+	$(BIN)/karpenter-infra render --stack dev
+
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -n 2
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/fleet.py
+
+## Regenerate the golden manifests the render tests compare against; review the YAML diff.
+goldens: $(STAMP)
+	UPDATE_GOLDENS=1 $(BIN)/pytest tests/render/test_goldens.py
+
+## Regenerate the README's field table from the models.
+readme: $(STAMP)
+	$(BIN)/python -m karpenter_infra.docs
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,151 @@
+"""The fleet's manifests as Kubernetes resources, one per object, named after the object."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from karpenter_infra.components.base import child, token
+
+#: Creation order; destroy runs it backwards. NodePools need their EC2NodeClass; namespaced objects their namespace;
+#: headroom Deployments and off-hours CronJobs everything else.
+_PHASES = {
+    "EC2NodeClass": 0,
+    "Namespace": 0,
+    "PriorityClass": 0,
+    "ClusterRole": 0,
+    "NodePool": 1,
+    "ServiceAccount": 1,
+    "ConfigMap": 1,
+    "ClusterRoleBinding": 1,
+}
+_LAST_PHASE = 2
+
+
+def resource_name(manifest: dict[str, Any]) -> str:
+    """Stable: kind and object name (and namespace). Reordering the nodegroup list renames nothing."""
+    metadata = manifest["metadata"]
+    namespace = f"{metadata['namespace']}-" if "namespace" in metadata else ""
+    return f"{manifest['kind'].lower()}-{namespace}{metadata['name']}"
+
+
+class NodePoolSet(pulumi.ComponentResource):
+    """NodePools, EC2NodeClasses and headroom objects of one fleet.
+
+    EC2NodeClasses that use the platform's node role take the role name from the IAM component's output, so Pulumi
+    knows they depend on it; everything else is the validated manifest, unchanged.
+    """
+
+    resource_names: pulumi.Output[list[str]]
+
+    def __init__(
+        self,
+        name: str,
+        manifests: Sequence[dict[str, Any]],
+        *,
+        node_role_name: str | None = None,
+        node_role_output: pulumi.Input[str] | None = None,
+        depends_on: Sequence[pulumi.Resource] = (),
+        provider: pulumi.ProviderResource | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(token("NodePoolSet"), name, None, opts)
+        created: dict[tuple[str, str], pulumi.Resource] = {}
+        names = []
+        for manifest in sorted(manifests, key=lambda m: (_PHASES.get(m["kind"], _LAST_PHASE), resource_name(m))):
+            # Each object waits for exactly what it refers to, so destroy removes it first; edges stay linear
+            # in the fleet's size, which keeps previews of large fleets fast.
+            needs = [created[ref] for ref in sorted(references(manifest)) if ref in created]
+            opts_child = child(self, depends_on=[*depends_on, *needs], provider=provider)
+            wired = manifest
+            if manifest["kind"] == "EC2NodeClass" and node_role_output is not None:
+                wired = _with_role(manifest, node_role_name, node_role_output)
+            created[(manifest["kind"], manifest["metadata"]["name"])] = _resource(
+                resource_name(manifest), wired, opts_child
+            )
+            names.append(resource_name(manifest))
+        self.resource_names = pulumi.Output.from_input(sorted(names))
+        self.register_outputs({"resource_names": self.resource_names})
+
+
+def references(manifest: dict[str, Any]) -> set[tuple[str, str]]:
+    """The (kind, name) of every object of the fleet this one needs to exist first."""
+    kind, metadata = manifest["kind"], manifest["metadata"]
+    found: set[tuple[str, str]] = set()
+    if "namespace" in metadata:
+        found.add(("Namespace", metadata["namespace"]))
+    if kind == "NodePool":
+        found.add(("EC2NodeClass", manifest["spec"]["template"]["spec"]["nodeClassRef"]["name"]))
+    elif kind == "ClusterRoleBinding":
+        found.add(("ClusterRole", manifest["roleRef"]["name"]))
+        found.update(("ServiceAccount", subject["name"]) for subject in manifest["subjects"])
+    elif kind in ("Deployment", "CronJob"):
+        template = (
+            manifest["spec"]["template"]
+            if kind == "Deployment"
+            else manifest["spec"]["jobTemplate"]["spec"]["template"]
+        )
+        pod = template["spec"]
+        if "priorityClassName" in pod:
+            found.add(("PriorityClass", pod["priorityClassName"]))
+        if "serviceAccountName" in pod:
+            found.add(("ServiceAccount", pod["serviceAccountName"]))
+        found.update(("ConfigMap", v["configMap"]["name"]) for v in pod.get("volumes", []) if "configMap" in v)
+        node_affinity = pod.get("affinity", {}).get("nodeAffinity", {})
+        for term in node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution", {}).get(
+            "nodeSelectorTerms", []
+        ):
+            for expression in term.get("matchExpressions", []):
+                if expression["key"] == "karpenter.sh/nodepool":
+                    found.update(("NodePool", value) for value in expression["values"])
+    return found
+
+
+def _with_role(manifest: dict[str, Any], role_name: str | None, role: pulumi.Input[str]) -> dict[str, Any]:
+    if manifest["spec"].get("role") != role_name:
+        return manifest
+    return {**manifest, "spec": {**manifest["spec"], "role": role}}
+
+
+def _resource(name: str, manifest: dict[str, Any], opts: pulumi.ResourceOptions) -> pulumi.Resource:
+    kind = manifest["kind"]
+    metadata = manifest["metadata"]
+    if kind in ("NodePool", "EC2NodeClass"):
+        return k8s.apiextensions.CustomResource(
+            name,
+            api_version=manifest["apiVersion"],
+            kind=kind,
+            metadata=metadata,
+            spec=manifest["spec"],
+            opts=opts,
+        )
+    if kind == "PriorityClass":
+        return k8s.scheduling.v1.PriorityClass(
+            name,
+            metadata=metadata,
+            value=manifest["value"],
+            global_default=manifest["globalDefault"],
+            preemption_policy=manifest["preemptionPolicy"],
+            description=manifest["description"],
+            opts=opts,
+        )
+    if kind == "Namespace":
+        return k8s.core.v1.Namespace(name, metadata=metadata, opts=opts)
+    if kind == "Deployment":
+        return k8s.apps.v1.Deployment(name, metadata=metadata, spec=manifest["spec"], opts=opts)
+    if kind == "CronJob":
+        return k8s.batch.v1.CronJob(name, metadata=metadata, spec=manifest["spec"], opts=opts)
+    if kind == "ServiceAccount":
+        return k8s.core.v1.ServiceAccount(name, metadata=metadata, opts=opts)
+    if kind == "ConfigMap":
+        return k8s.core.v1.ConfigMap(name, metadata=metadata, data=manifest["data"], opts=opts)
+    if kind == "ClusterRole":
+        return k8s.rbac.v1.ClusterRole(name, metadata=metadata, rules=manifest["rules"], opts=opts)
+    if kind == "ClusterRoleBinding":
+        return k8s.rbac.v1.ClusterRoleBinding(
+            name, metadata=metadata, role_ref=manifest["roleRef"], subjects=manifest["subjects"], opts=opts
+        )
+    raise ValueError(f"no resource type for kind {kind!r}")

@@ -1,0 +1,73 @@
+"""README tables generated from the models, so the documentation cannot drift from the code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from karpenter_infra.spec.instances import Instances
+from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults, NodeGroupSettings
+from karpenter_infra.spec.resolve import LIBRARY_DEFAULTS, LIBRARY_INSTANCES
+
+
+def _default(model: BaseModel | None, field: str) -> str:
+    value: Any = getattr(model, field, None) if model is not None else None
+    if value is None:
+        return ""
+    if isinstance(value, BaseModel):
+        dumped = value.model_dump(exclude_none=True, mode="json")
+        return f"`{dumped}`" if len(str(dumped)) < 60 else "see model"
+    if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+        return f"`{[v.model_dump(exclude_none=True, mode='json') for v in value]}`"
+    return f"`{value if not hasattr(value, 'value') else value.value}`"
+
+
+def _rows(model: type[BaseModel], defaults: BaseModel | None, prefix: str = "", where: str = "") -> list[str]:
+    rows = []
+    for name, info in model.model_fields.items():
+        description = (info.description or "").replace("|", "\\|")
+        rows.append(f"| `{prefix}{name}` | {where} | {_default(defaults, name)} | {description} |")
+    return rows
+
+
+def fields_table() -> str:
+    header = ["| field | where | library default | what it does |", "|---|---|---|---|"]
+    group_only = [n for n in NodeGroup.model_fields if n not in NodeGroupSettings.model_fields]
+    defaults_only = [n for n in NodeGroupDefaults.model_fields if n not in NodeGroupSettings.model_fields]
+    rows: list[str] = []
+    for name in defaults_only:
+        info = NodeGroupDefaults.model_fields[name]
+        default = "" if info.is_required() else f"`{info.default}`"
+        rows.append(f"| `{name}` | defaults | {default} | {info.description} |")
+    for name in group_only:
+        rows.append(f"| `{name}` | group | | {NodeGroup.model_fields[name].description} |")
+    for name, info in NodeGroupSettings.model_fields.items():
+        if name == "instances":
+            rows.append(f"| `instances` | both | | {info.description} |")
+            rows.extend(_rows(Instances, LIBRARY_INSTANCES, prefix="instances.", where="both"))
+        else:
+            description = (info.description or "").replace("|", "\\|")
+            rows.append(f"| `{name}` | both | {_default(LIBRARY_DEFAULTS, name)} | {description} |")
+    return "\n".join(header + rows) + "\n"
+
+
+FIELDS_START, FIELDS_END = "<!-- fields:start -->", "<!-- fields:end -->"
+
+
+def with_fields_table(readme: str) -> str:
+    """The README with the generated table between its markers (``make readme``)."""
+    head, rest = readme.split(FIELDS_START, 1)
+    _, tail = rest.split(FIELDS_END, 1)
+    return f"{head}{FIELDS_START}\n{fields_table()}{FIELDS_END}{tail}"
+
+
+def main() -> None:
+    from pathlib import Path
+
+    path = Path("README.md")
+    path.write_text(with_fields_table(path.read_text()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""Pulumi's mock runtime, made deterministic, recording every resource the program registers.
+
+Two things make naive mock runs flaky or useless for a plan:
+- Resource references as inputs are deserialized on the mock monitor's thread and race (pulumi/pulumi#6561). The
+  recording monitor does not advertise the resource-reference feature, so the SDK sends a referenced resource as
+  its id: plain data, the same on every run. Components never pass resources as inputs anyway.
+- The stock monitor forgets dependencies. The recording monitor keeps parent and ``depends_on`` per resource, which
+  is what a reviewer needs to check destroy order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import resource_pb2
+
+from karpenter_infra.plan.fakes import fake_call, fake_outputs
+
+MOCK_ACCOUNT = "123456789012"
+
+
+@dataclass
+class Registration:
+    type: str
+    name: str
+    urn: str
+    parent: str | None
+    inputs: dict[str, Any]
+    depends_on: list[str] = field(default_factory=list)
+    custom: bool = True
+
+    def as_json(self, names: dict[str, str]) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "name": self.name,
+            "parent": names.get(self.parent) if self.parent else None,
+            "inputs": self.inputs,
+            "depends_on": sorted(names.get(u, u) for u in self.depends_on),
+        }
+
+
+class PlanMocks(pulumi.runtime.Mocks):
+    """Outputs that look like AWS's, derived from names only, so two runs agree byte for byte."""
+
+    def __init__(self, region: str, partition: str) -> None:
+        self.region = region
+        self.partition = partition
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        return fake_outputs(args.typ, args.name, dict(args.inputs), self.region, self.partition, MOCK_ACCOUNT)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        return fake_call(args.token, dict(args.args), self.region, self.partition, MOCK_ACCOUNT), []
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    def __init__(self, mocks: PlanMocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        if request.type != "pulumi:pulumi:Stack":
+            inputs = rpc.deserialize_properties(request.object)
+            self.registrations.append(
+                Registration(
+                    type=request.type,
+                    name=request.name,
+                    urn=response.urn,
+                    parent=request.parent or None,
+                    inputs=_plain(inputs),
+                    depends_on=list(request.dependencies),
+                    custom=bool(request.custom),
+                )
+            )
+        return response
+
+    def SupportsFeature(self, request: Any) -> Any:
+        supported = request.id not in {"outputValues", "resourceReferences"}
+        return type("SupportsFeatureResponse", (object,), {"hasSupport": supported})
+
+    def GetDeploymentInfo(self, request: Any) -> Any:
+        info = super().GetDeploymentInfo(request)  # type: ignore[no-untyped-call]
+        features = [f for f in info.supportedFeatures if f != resource_pb2.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES]
+        return resource_pb2.DeploymentInfo(supportedFeatures=features)
+
+
+def _plain(value: Any) -> Any:
+    """Inputs as JSON-able data; unknowns (a preview's computed values) become a marker string."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+@dataclass
+class PlanResult:
+    registrations: list[Registration]
+
+    def names(self) -> dict[str, str]:
+        return {r.urn: f"{r.type}::{r.name}" for r in self.registrations}
+
+    def as_json(self) -> list[dict[str, Any]]:
+        names = self.names()
+        rows = [r.as_json(names) for r in self.registrations]
+        return sorted(rows, key=lambda row: (row["type"], row["name"]))
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_json(), indent=2, sort_keys=True)
+
+    def find(self, type_: str, name: str | None = None) -> list[Registration]:
+        return [r for r in self.registrations if r.type == type_ and (name is None or r.name == name)]
+
+    def one(self, type_: str, name: str | None = None) -> Registration:
+        found = self.find(type_, name)
+        if len(found) != 1:
+            raise AssertionError(f"expected one {type_} {name or ''}, found {[r.name for r in found]}")
+        return found[0]
+
+
+def run_program(
+    program: Callable[[], object],
+    *,
+    project: str = "karpenter-infra",
+    stack: str = "dev",
+    region: str = "eu-west-1",
+    partition: str = "aws",
+    config: dict[str, Any] | None = None,
+) -> PlanResult:
+    """Run ``program`` under mocks to completion and return what it registered.
+
+    Each run gets a fresh event loop and fresh runtime settings, so runs never see each other's resources.
+    """
+    monitor = RecordingMonitor(PlanMocks(region, partition))
+    pulumi.runtime.settings.reset_options()
+    pulumi.runtime.set_all_config({"aws:region": region, **{k: _config_value(v) for k, v in (config or {}).items()}})
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+
+        def call() -> None:
+            program()
+
+        async def run() -> None:
+            await pulumi.runtime.stack.run_pulumi_func(call)
+
+        loop.run_until_complete(run())
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    return PlanResult(monitor.registrations)
+
+
+def _config_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)

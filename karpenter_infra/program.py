@@ -1,0 +1,27 @@
+"""The Pulumi program: one stack in, one ``KarpenterPlatform`` out, with the outputs a user needs exported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+
+from karpenter_infra.components.platform import KarpenterPlatform
+from karpenter_infra.stack import CONFIG_KEY, Stack, load_stack
+
+
+def deploy(stack: Stack) -> KarpenterPlatform:
+    platform = KarpenterPlatform("karpenter", stack.platform, stack.fleet())
+    pulumi.export("cluster_name", platform.cluster_name)
+    pulumi.export("kubeconfig", platform.kubeconfig)
+    pulumi.export("controller_role_arn", platform.controller_role_arn)
+    pulumi.export("node_role_name", platform.node_role_name)
+    pulumi.export("node_role_arn", platform.node_role_arn)
+    pulumi.export("interruption_queue", platform.queue_name)
+    return platform
+
+
+def main(project_dir: Path) -> None:
+    """Entry point under the Pulumi engine: the engine hands over the stack's config, already decrypted."""
+    config = {CONFIG_KEY: pulumi.Config("karpenter-infra").require_object("platform")}
+    deploy(load_stack(pulumi.get_stack(), project_dir, config=config))

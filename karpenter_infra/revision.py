@@ -1,0 +1,57 @@
+"""Render a stack as it was at a git revision, with that revision's own library and nodegroup lists."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from karpenter_infra.errors import SpecError
+
+
+def _git(project_dir: Path, *args: str) -> bytes:
+    result = subprocess.run(["git", "-C", str(project_dir), *args], capture_output=True, check=False)
+    if result.returncode != 0:
+        raise SpecError.one("diff", "base", result.stderr.decode().strip() or f"git {' '.join(args)} failed")
+    return result.stdout
+
+
+def render_at_revision(project_dir: Path, revision: str, stack: str) -> list[dict[str, Any]]:
+    """A fresh interpreter in a checkout of ``revision``: nothing of the working tree leaks into the base side."""
+    top = Path(_git(project_dir, "rev-parse", "--show-toplevel").decode().strip())
+    relative = project_dir.resolve().relative_to(top)
+    archive = _git(project_dir, "archive", "--format=tar", revision)
+    with tempfile.TemporaryDirectory(prefix="karpenter-infra-base-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        checkout = Path(tmp) / relative
+        if not (checkout / "stacks" / f"Pulumi.{stack}.yaml").is_file():
+            return []  # the stack did not exist yet: everything is new
+        env = {**os.environ, "PYTHONPATH": str(Path(tmp))}
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "karpenter_infra.cli",
+                "render",
+                "--stack",
+                stack,
+                "--project-dir",
+                str(checkout),
+            ],
+            capture_output=True,
+            env=env,
+            cwd=checkout,
+            check=False,
+        )
+        if result.returncode != 0:
+            problem = result.stderr.decode().strip().splitlines()[-1:] or ["render failed"]
+            raise SpecError.one("diff", "base", f"stack {stack!r} does not render at {revision}: {problem[0]}")
+        return [doc for doc in yaml.safe_load_all(result.stdout) if doc]

@@ -1,0 +1,320 @@
+"""Merge defaults into node groups and derive every name, in one pass, with errors that name the group."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, TypeVar
+
+from karpenter_infra.errors import SpecError, nodegroup_owner
+from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy
+from karpenter_infra.spec.instances import Architecture, CapacityType, Instances, OperatingSystem
+from karpenter_infra.spec.nodeclass import (
+    AmiFamily,
+    AmiSelectorTerm,
+    Kubelet,
+    MetadataOptions,
+    SecurityGroupSelectorTerm,
+    SubnetSelectorTerm,
+    is_windows,
+)
+from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults, NodeGroupSettings
+from karpenter_infra.spec.resolved import ResolvedInstances, ResolvedNodeClass, ResolvedNodeGroup
+from karpenter_infra.spec.scheduling import Taint, TaintEffect
+
+T = TypeVar("T")
+
+#: What the library uses when neither the group nor the defaults say. Karpenter's own defaults, written out so that
+#: rendered manifests are explicit and a preview never shows a server-side default flip.
+LIBRARY_INSTANCES = Instances(
+    categories=["c", "m", "r"],
+    min_generation=None,
+    cores=[],
+    architecture=Architecture.AMD64,
+    capacity_types=[CapacityType.ON_DEMAND],
+    operating_systems=[OperatingSystem.LINUX],
+    cpu_manufacturers=[],
+    instance_types=[],
+    exclude_families=[],
+    exclude_sizes=[],
+    min_values={},
+)
+LIBRARY_DEFAULTS = NodeGroupSettings(
+    instances=LIBRARY_INSTANCES,
+    availability_zones=[],
+    additional_requirements=[],
+    auto_taint=False,
+    taints=[],
+    startup_taints=[],
+    cilium=False,
+    cilium_taint_effect=TaintEffect.NO_EXECUTE,
+    labels={},
+    annotations={},
+    node_tags={},
+    limits={},
+    consolidation_policy=ConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED,
+    consolidate_after="0s",
+    expire_after="720h",
+    budgets=[Budget(nodes="10%")],
+    ami_family=AmiFamily.AL2023,
+    ami_version="latest",
+    metadata_options=MetadataOptions(),
+    detailed_monitoring=False,
+    kubelet=Kubelet(),
+    user_data_values={},
+)
+
+CILIUM_TAINT_KEY = "node.cilium.io/agent-not-ready"
+_NO_KUBELET = Kubelet()
+DISCOVERY_TAG = "karpenter.sh/discovery"
+
+
+def _pick(name: str, *layers: NodeGroupSettings | Instances) -> Any:
+    for layer in layers:
+        value = getattr(layer, name)
+        if value is not None:
+            return value
+    return None
+
+
+def _merged(name: str, group: NodeGroupSettings, defaults: NodeGroupSettings) -> dict[str, Any]:
+    """Mappings merge key by key, the group's keys winning; lists and scalars replace."""
+    merged: dict[str, Any] = {}
+    for layer in (LIBRARY_DEFAULTS, defaults, group):
+        merged.update(getattr(layer, name) or {})
+    return merged
+
+
+def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstances:
+    layers = [layer for layer in (group.instances, defaults.instances, LIBRARY_INSTANCES) if layer is not None]
+    values = {name: _pick(name, *layers) for name in Instances.model_fields}
+    owner = nodegroup_owner(group.name)
+    for required in ("capacity_types", "operating_systems"):
+        if not values[required]:
+            raise SpecError.one(owner, f"instances.{required}", "must name at least one value")
+    return ResolvedInstances(
+        categories=sorted(values["categories"]),
+        min_generation=values["min_generation"],
+        cores=sorted(values["cores"]),
+        architecture=Architecture(values["architecture"]),
+        capacity_types=sorted(values["capacity_types"]),
+        operating_systems=sorted(values["operating_systems"]),
+        cpu_manufacturers=sorted(values["cpu_manufacturers"]),
+        instance_types=sorted(values["instance_types"]),
+        exclude_families=sorted(values["exclude_families"]),
+        exclude_sizes=sorted(values["exclude_sizes"]),
+        min_values=dict(sorted(values["min_values"].items())),
+    )
+
+
+def _limits(group: NodeGroup, defaults: NodeGroupDefaults) -> dict[str, str]:
+    if group.replicas is not None:
+        return dict(group.limits or {})
+    return dict(sorted(_merged("limits", group, defaults).items()))
+
+
+def nodepool_name(group_name: str, architecture: Architecture) -> str:
+    return f"{group_name}-{architecture.value}"
+
+
+@cache
+def dedicated_taint(group_label: str) -> Taint:
+    return Taint(key="dedicated", value=group_label.replace("-", "_"), effect=TaintEffect.NO_SCHEDULE)
+
+
+def _taints(group: NodeGroup, defaults: NodeGroupDefaults, group_label: str) -> tuple[list[Taint], list[Taint]]:
+    taints: list[Taint] = list(_pick("taints", group, defaults, LIBRARY_DEFAULTS))
+    if _pick("auto_taint", group, defaults, LIBRARY_DEFAULTS):
+        taints.append(dedicated_taint(group_label))
+    startup: list[Taint] = list(_pick("startup_taints", group, defaults, LIBRARY_DEFAULTS))
+    if _pick("cilium", group, defaults, LIBRARY_DEFAULTS):
+        effect = _pick("cilium_taint_effect", group, defaults, LIBRARY_DEFAULTS)
+        startup.append(_cilium_taint(effect))
+    owner = nodegroup_owner(group.name)
+    for field, found in (("taints", taints), ("startup_taints", startup)):
+        seen: set[tuple[str, str]] = set()
+        for taint in found:
+            if (taint.key, str(taint.effect)) in seen:
+                raise SpecError.one(owner, field, f"taint {taint.key!r} with effect {taint.effect} appears twice")
+            seen.add((taint.key, str(taint.effect)))
+    return taints, startup
+
+
+@cache
+def _cilium_taint(effect: str) -> Taint:
+    return Taint(key=CILIUM_TAINT_KEY, value="true", effect=effect)
+
+
+def _ami_terms(group: NodeGroup, defaults: NodeGroupDefaults, family: AmiFamily) -> list[AmiSelectorTerm]:
+    # The group's own family wins over terms inherited from the defaults: a Bottlerocket group under AL2023
+    # defaults must get the Bottlerocket alias, not the defaults' AL2023 one.
+    if group.ami_selector_terms is not None:
+        return group.ami_selector_terms
+    if (group.ami_family is None and group.ami_version is None) and defaults.ami_selector_terms is not None:
+        return defaults.ami_selector_terms
+    owner = nodegroup_owner(group.name)
+    version = _pick("ami_version", group, defaults, LIBRARY_DEFAULTS)
+    if family is AmiFamily.CUSTOM:
+        raise SpecError.one(owner, "ami_selector_terms", "ami_family 'Custom' needs explicit ami_selector_terms")
+    if is_windows(family) and version != "latest":
+        raise SpecError.one(owner, "ami_version", f"Windows AMI aliases only support 'latest', got {version!r}")
+    if (family is AmiFamily.BOTTLEROCKET and version.startswith("v")) or (
+        family is not AmiFamily.BOTTLEROCKET and version[0].isdigit()
+    ):
+        hint = "Bottlerocket versions look like 1.2.3" if family is AmiFamily.BOTTLEROCKET else "use vYYYYMMDD"
+        raise SpecError.one(owner, "ami_version", f"{version!r} is not a {family.value} AMI version: {hint}")
+    return [_alias_term(f"{family.value.lower()}@{version}")]
+
+
+# Frozen models, built once and shared by every group that uses them: a 1,000-group fleet has a handful.
+@cache
+def _alias_term(alias: str) -> AmiSelectorTerm:
+    return AmiSelectorTerm(alias=alias)
+
+
+@cache
+def _discovery_subnets(cluster_name: str) -> list[SubnetSelectorTerm]:
+    return [SubnetSelectorTerm(tags={DISCOVERY_TAG: cluster_name})]
+
+
+@cache
+def _discovery_security_groups(cluster_name: str) -> list[SecurityGroupSelectorTerm]:
+    return [SecurityGroupSelectorTerm(tags={DISCOVERY_TAG: cluster_name})]
+
+
+def _nodeclass(
+    group: NodeGroup, defaults: NodeGroupDefaults, name: str, group_label: str, node_role: str | None
+) -> ResolvedNodeClass:
+    owner = nodegroup_owner(group.name)
+    if group.role is not None or group.instance_profile is not None:
+        role, profile = group.role, group.instance_profile
+    elif defaults.role is not None or defaults.instance_profile is not None:
+        role, profile = defaults.role, defaults.instance_profile
+    else:
+        role, profile = node_role, None
+    if role is None and profile is None:
+        raise SpecError.one(
+            owner,
+            "role",
+            "no role or instance_profile: set one, or build the fleet with the platform's node role",
+        )
+    family = AmiFamily(_pick("ami_family", group, defaults, LIBRARY_DEFAULTS))
+    kubelet = (group.kubelet or Kubelet()).merged_over(defaults.kubelet or Kubelet())
+    tags = _merged("node_tags", group, defaults)
+    tags.update({"cluster": defaults.cluster_name, defaults.group_label_key: group_label, "managed_by": "karpenter"})
+    return ResolvedNodeClass(
+        name=name,
+        role=role,
+        instance_profile=profile,
+        ami_family=family,
+        ami_selector_terms=_ami_terms(group, defaults, family),
+        subnet_selector_terms=_pick("subnet_selector_terms", group, defaults)
+        or _discovery_subnets(defaults.cluster_name),
+        security_group_selector_terms=_pick("security_group_selector_terms", group, defaults)
+        or _discovery_security_groups(defaults.cluster_name),
+        block_device_mappings=_pick("block_device_mappings", group, defaults),
+        metadata_options=_pick("metadata_options", group, defaults, LIBRARY_DEFAULTS),
+        detailed_monitoring=_pick("detailed_monitoring", group, defaults, LIBRARY_DEFAULTS),
+        associate_public_ip_address=_pick("associate_public_ip_address", group, defaults),
+        instance_store_policy=_pick("instance_store_policy", group, defaults),
+        kubelet=kubelet,
+        user_data=_pick("user_data", group, defaults),
+        user_data_values=dict(sorted(_merged("user_data_values", group, defaults).items())),
+        tags=dict(sorted(tags.items())),
+    )
+
+
+def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str | None) -> ResolvedNodeGroup:
+    owner = nodegroup_owner(group.name)
+    instances = _instances(group, defaults)
+    pool = nodepool_name(group.name, instances.architecture)
+    group_label = group.group_label or group.name
+    taints, startup_taints = _taints(group, defaults, group_label)
+    labels = _merged("labels", group, defaults)
+    if defaults.group_label_key in labels and labels[defaults.group_label_key] != group_label:
+        raise SpecError.one(
+            owner, "labels", f"{defaults.group_label_key!r} is the group label; set group_label instead"
+        )
+    labels[defaults.group_label_key] = group_label
+    if group.capacity_spread is not None and defaults.capacity_spread_label_key in labels:
+        raise SpecError.one(owner, "labels", f"{defaults.capacity_spread_label_key!r} is set by capacity_spread")
+    limits = _limits(group, defaults)
+    if group.off_hours is not None and "nodes" in limits:
+        raise SpecError.one(
+            owner, "limits", "limits['nodes'] (here inherited from the defaults) belongs to the off_hours schedule"
+        )
+    nodeclass = None if group.node_class else _nodeclass(group, defaults, pool, group_label, node_role)
+    return ResolvedNodeGroup(
+        name=group.name,
+        cluster_name=defaults.cluster_name,
+        nodepool_name=pool,
+        group_label_key=defaults.group_label_key,
+        group_label=group_label,
+        instances=instances,
+        availability_zones=sorted(_pick("availability_zones", group, defaults, LIBRARY_DEFAULTS)),
+        additional_requirements=list(_pick("additional_requirements", group, defaults, LIBRARY_DEFAULTS)),
+        capacity_spread=group.capacity_spread,
+        capacity_spread_label_key=defaults.capacity_spread_label_key,
+        taints=taints,
+        startup_taints=startup_taints,
+        labels=dict(sorted(labels.items())),
+        annotations=dict(sorted(_merged("annotations", group, defaults).items())),
+        # A static pool inherits neither weight nor the dynamic pools' resource limits: the CRD forbids both.
+        weight=None if group.replicas is not None else _pick("weight", group, defaults),
+        limits=limits,
+        consolidation_policy=_pick("consolidation_policy", group, defaults, LIBRARY_DEFAULTS),
+        consolidate_after=_pick("consolidate_after", group, defaults, LIBRARY_DEFAULTS),
+        expire_after=_pick("expire_after", group, defaults, LIBRARY_DEFAULTS),
+        termination_grace_period=_pick("termination_grace_period", group, defaults),
+        budgets=list(_pick("budgets", group, defaults, LIBRARY_DEFAULTS)),
+        nodeclass_name=pool,
+        nodeclass=nodeclass,
+        headroom=sorted(group.headroom or [], key=lambda entry: entry.key),
+        replicas=group.replicas,
+        off_hours=group.off_hours,
+    )
+
+
+def resolve(
+    defaults: NodeGroupDefaults, nodegroups: Sequence[NodeGroup], node_role: str | None = None
+) -> list[ResolvedNodeGroup]:
+    """Resolve every group, sorted by name, so the list's order never reaches the output."""
+    by_name: dict[str, NodeGroup] = {}
+    for group in nodegroups:
+        if group.name in by_name:
+            raise SpecError.one(nodegroup_owner(group.name), "name", "appears more than once in the nodegroup list")
+        by_name[group.name] = group
+    resolved = {name: resolve_group(by_name[name], defaults, node_role) for name in sorted(by_name)}
+    for name, group in by_name.items():
+        if group.node_class is None:
+            continue
+        target = resolved.get(group.node_class)
+        if target is None:
+            raise SpecError.one(nodegroup_owner(name), "node_class", f"no node group named {group.node_class!r}")
+        if target.nodeclass is None:
+            raise SpecError.one(
+                nodegroup_owner(name),
+                "node_class",
+                f"{group.node_class!r} reuses another group's node class itself; point at the owner",
+            )
+        resolved[name] = _replace_nodeclass(resolved[name], target.nodeclass_name)
+    _check_unique_names(list(resolved.values()))
+    return list(resolved.values())
+
+
+def _replace_nodeclass(group: ResolvedNodeGroup, nodeclass_name: str) -> ResolvedNodeGroup:
+    from dataclasses import replace
+
+    return replace(group, nodeclass_name=nodeclass_name)
+
+
+def _check_unique_names(groups: Sequence[ResolvedNodeGroup]) -> None:
+    owners: dict[str, str] = {}
+    for group in groups:
+        if group.nodepool_name in owners:
+            raise SpecError.one(
+                nodegroup_owner(group.name),
+                "name",
+                f"renders NodePool {group.nodepool_name!r}, as does group {owners[group.nodepool_name]!r}",
+            )
+        owners[group.nodepool_name] = group.name

@@ -1,0 +1,94 @@
+"""Node groups with every default applied and every name derived, once, so renderers never look anything up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from karpenter_infra.schedule import OffHours
+from karpenter_infra.spec.disruption import Budget
+from karpenter_infra.spec.headroom import Headroom
+from karpenter_infra.spec.instances import Architecture
+from karpenter_infra.spec.nodeclass import (
+    AmiFamily,
+    AmiSelectorTerm,
+    BlockDevice,
+    Kubelet,
+    MetadataOptions,
+    SecurityGroupSelectorTerm,
+    SubnetSelectorTerm,
+)
+from karpenter_infra.spec.scheduling import CapacitySpread, Requirement, Taint
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedInstances:
+    categories: list[str]
+    min_generation: int | None
+    cores: list[int]
+    architecture: Architecture
+    capacity_types: list[str]
+    operating_systems: list[str]
+    cpu_manufacturers: list[str]
+    instance_types: list[str]
+    exclude_families: list[str]
+    exclude_sizes: list[str]
+    min_values: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedNodeClass:
+    """Everything an EC2NodeClass holds; owned by exactly one group, possibly shared by others."""
+
+    name: str
+    role: str | None
+    instance_profile: str | None
+    ami_family: AmiFamily
+    ami_selector_terms: list[AmiSelectorTerm]
+    subnet_selector_terms: list[SubnetSelectorTerm]
+    security_group_selector_terms: list[SecurityGroupSelectorTerm]
+    block_device_mappings: list[BlockDevice] | None
+    metadata_options: MetadataOptions
+    detailed_monitoring: bool
+    associate_public_ip_address: bool | None
+    instance_store_policy: str | None
+    kubelet: Kubelet
+    #: The Jinja2 template; rendered per owning group by the EC2NodeClass renderer.
+    user_data: str | None
+    user_data_values: dict[str, Any]
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedNodeGroup:
+    name: str
+    cluster_name: str
+    nodepool_name: str
+    group_label_key: str
+    group_label: str
+    instances: ResolvedInstances
+    availability_zones: list[str]
+    additional_requirements: list[Requirement]
+    capacity_spread: CapacitySpread | None
+    capacity_spread_label_key: str
+    taints: list[Taint]
+    startup_taints: list[Taint]
+    labels: dict[str, str]
+    annotations: dict[str, str]
+    weight: int | None
+    limits: dict[str, str]
+    consolidation_policy: str
+    consolidate_after: str
+    expire_after: str
+    termination_grace_period: str | None
+    budgets: list[Budget]
+    nodeclass_name: str
+    #: The EC2NodeClass this group renders; ``None`` when it reuses another group's.
+    nodeclass: ResolvedNodeClass | None
+    headroom: list[Headroom]
+    replicas: int | None
+    off_hours: OffHours | None
+
+    @property
+    def architecture(self) -> Architecture:
+        return self.instances.architecture

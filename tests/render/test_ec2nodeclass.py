@@ -1,0 +1,97 @@
+"""EC2NodeClass fields, user data templating and tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from karpenter_infra import (
+    BlockDevice,
+    Fleet,
+    Kubelet,
+    MetadataOptions,
+    NodeGroup,
+    NodeGroupDefaults,
+    SubnetSelectorTerm,
+)
+
+
+def nodeclass(group: NodeGroup, **defaults: Any) -> dict[str, Any]:
+    fleet = Fleet(NodeGroupDefaults.model_validate({"cluster_name": "t", **defaults}), [group], node_role="R")
+    [manifest] = [m for m in fleet.manifests() if m["kind"] == "EC2NodeClass"]
+    return manifest
+
+
+def test_defaults_are_explicit() -> None:
+    spec = nodeclass(NodeGroup(name="a"))["spec"]
+    assert spec == {
+        "role": "R",
+        "amiFamily": "AL2023",
+        "amiSelectorTerms": [{"alias": "al2023@latest"}],
+        "subnetSelectorTerms": [{"tags": {"karpenter.sh/discovery": "t"}}],
+        "securityGroupSelectorTerms": [{"tags": {"karpenter.sh/discovery": "t"}}],
+        "metadataOptions": {
+            "httpEndpoint": "enabled",
+            "httpProtocolIPv6": "disabled",
+            "httpPutResponseHopLimit": 1,
+            "httpTokens": "required",
+        },
+        "detailedMonitoring": False,
+        "tags": {"cluster": "t", "managed_by": "karpenter", "nodegroup": "a"},
+    }
+
+
+def test_every_node_class_field() -> None:
+    spec = nodeclass(
+        NodeGroup(
+            name="a",
+            instance_profile="Profile",
+            block_device_mappings=[BlockDevice(volume_size=100, iops=4000, throughput=250, root_volume=True)],
+            metadata_options=MetadataOptions(http_put_response_hop_limit=2),
+            detailed_monitoring=True,
+            associate_public_ip_address=False,
+            instance_store_policy="RAID0",
+            kubelet=Kubelet(max_pods=58, cpu_cfs_quota=False, cluster_dns=["10.100.0.10"]),
+            subnet_selector_terms=[SubnetSelectorTerm(id="subnet-0abc")],
+        )
+    )["spec"]
+    assert spec["instanceProfile"] == "Profile"
+    assert "role" not in spec
+    assert spec["blockDeviceMappings"] == [
+        {
+            "deviceName": "/dev/xvda",
+            "rootVolume": True,
+            "ebs": {
+                "volumeSize": "100Gi",
+                "volumeType": "gp3",
+                "iops": 4000,
+                "throughput": 250,
+                "encrypted": True,
+                "deleteOnTermination": True,
+            },
+        }
+    ]
+    assert spec["metadataOptions"]["httpPutResponseHopLimit"] == 2
+    assert spec["detailedMonitoring"] is True
+    assert spec["associatePublicIPAddress"] is False
+    assert spec["instanceStorePolicy"] == "RAID0"
+    assert spec["kubelet"] == {"clusterDNS": ["10.100.0.10"], "maxPods": 58, "cpuCFSQuota": False}
+    assert spec["subnetSelectorTerms"] == [{"id": "subnet-0abc"}]
+
+
+def test_user_data_template_sees_cluster_group_and_merged_values() -> None:
+    template = "{{ cluster_name }} {{ group.name }} {{ group.group_label }} {{ values.a }} {{ values.b }}"
+    spec = nodeclass(
+        NodeGroup(name="web", group_label="frontend", user_data_values={"b": "group"}),
+        user_data=template,
+        user_data_values={"a": "defaults", "b": "defaults"},
+    )["spec"]
+    assert spec["userData"] == "t web frontend defaults group"
+
+
+def test_group_always_carries_its_own_tags() -> None:
+    tags = nodeclass(NodeGroup(name="a", group_label="shared"), node_tags={"managed_by": "someone-else"})["spec"][
+        "tags"
+    ]
+    assert tags["managed_by"] == "karpenter"
+    assert tags["nodegroup"] == "shared"
+    assert tags["cluster"] == "t"
