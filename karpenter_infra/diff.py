@@ -44,6 +44,7 @@ class FieldChange:
     before: Any
     after: Any
     impact: Impact
+    note: str = ""  # why a field under a drift path does not replace nodes
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,98 @@ class ObjectChange:
         return min((f.impact for f in self.fields), key=order.index)
 
 
-def _segment(item: Any, index: int) -> str:
-    """List items are named by what identifies them (a requirement's key), so a reordering is no change."""
-    if isinstance(item, dict):
+Requirement = dict[str, Any]
+_REQUIREMENTS = "spec.template.spec.requirements"
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _admits(wide: Requirement, narrow: Requirement) -> bool:
+    """Whether every label value ``narrow`` admits (on the same key) is admitted by ``wide``; ``False`` when unsure."""
+    op, values = str(wide["operator"]), set(wide.get("values", []))
+    nop, nvalues = str(narrow["operator"]), set(narrow.get("values", []))
+    if op == "Exists":
+        return nop in ("In", "Exists", "Gt", "Lt")
+    if op == "DoesNotExist":
+        return nop == "DoesNotExist"
+    if op == "In":
+        return nop == "In" and nvalues <= values
+    if op == "NotIn":
+        return (nop == "NotIn" and values <= nvalues) or (nop == "In" and not values & nvalues) or nop == "DoesNotExist"
+    bound = _int(next(iter(values), None))
+    if bound is None or op not in ("Gt", "Lt"):
+        return False
+    above = op == "Gt"
+    if nop == op:
+        other = _int(next(iter(nvalues), None))
+        return other is not None and (bound <= other if above else bound >= other)
+    if nop == "In" and nvalues:
+        ints = [_int(v) for v in nvalues]
+        return all(i is not None and (i > bound if above else i < bound) for i in ints)
+    return False
+
+
+def widened_keys(old: Sequence[Requirement], new: Sequence[Requirement]) -> set[str]:
+    """Requirement keys whose change can only admit more nodes.
+
+    Karpenter checks requirement drift against each node's labels, so such a change never replaces a node: the nodes
+    it launched under the old terms still match. A key is widened when each new term on it admits everything some old
+    term admitted (an intersection of terms is then still covered); a removed key is widened, an added one is not.
+    ``minValues`` is left out: it shapes launches, not which nodes match.
+    """
+    keys = {r["key"] for r in old} | {r["key"] for r in new}
+    widened: set[str] = set()
+    for key in keys:
+        before = [r for r in old if r["key"] == key]
+        after = [r for r in new if r["key"] == key]
+        if before and all(any(_admits(term, prior) for prior in before) for term in after):
+            widened.add(key)
+    return widened
+
+
+def _requirement_key(path: str) -> str | None:
+    """``spec.template.spec.requirements[KEY( OPERATOR)].field`` -> KEY (``None`` for positional segments)."""
+    if not path.startswith(_REQUIREMENTS + "["):
+        return None
+    start = len(_REQUIREMENTS) + 1
+    key = path[start : path.index("]", start)].split(" ", maxsplit=1)[0]
+    return None if key.isdigit() else key
+
+
+def _field_change(kind: str, path: str, before: Any, after: Any, widened: set[str]) -> FieldChange:
+    key = _requirement_key(path) if kind == "NodePool" else None
+    if key is not None and path.endswith("].minValues"):
+        return FieldChange(path, before, after, Impact.BEHAVIOUR, "flexibility floor: existing nodes still match")
+    if key is not None and key in widened:
+        return FieldChange(path, before, after, Impact.BEHAVIOUR, "widens: existing nodes still match")
+    return FieldChange(path, before, after, impact(kind, path))
+
+
+def _segments(items: list[dict[str, Any]]) -> list[str]:
+    """List items are named by what identifies them (a requirement's key), so a reordering is no change.
+
+    Two terms on one key (a ``NotIn`` exclusion beside an ``Exists`` flexibility floor, a taint with two effects) are
+    told apart by their operator or effect, and only they are, before falling back to positions, which would make one
+    insertion look like a change to every later item.
+    """
+
+    def name(item: dict[str, Any], index: int, extra: tuple[str, ...]) -> str:
         for identity in ("key", "name", "deviceName", "alias"):
             if isinstance(item.get(identity), str):
-                return f"[{item[identity]}]"
-    return f"[{index}]"
+                return "[" + " ".join([item[identity], *(str(item[f]) for f in extra if f in item)]) + "]"
+        return f"[{index}]"
+
+    plain = [name(item, i, ()) for i, item in enumerate(items)]
+    segments = [
+        name(item, i, ("operator", "effect")) if plain.count(segment) > 1 else segment
+        for i, (item, segment) in enumerate(zip(items, plain, strict=True))
+    ]
+    return segments if len(set(segments)) == len(segments) else [f"[{i}]" for i in range(len(items))]
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -79,10 +165,7 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
         return flat
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         flat = {}
-        segments = [_segment(item, i) for i, item in enumerate(value)]
-        if len(set(segments)) != len(segments):
-            segments = [f"[{i}]" for i in range(len(value))]
-        for segment, item in zip(segments, value, strict=True):
+        for segment, item in zip(_segments(value), value, strict=True):
             flat.update(flatten(item, f"{prefix}{segment}"))
         return flat
     return {prefix: value}
@@ -92,6 +175,10 @@ def _identity(manifest: Manifest) -> tuple[str, str]:
     metadata = manifest["metadata"]
     name = f"{metadata['namespace']}/{metadata['name']}" if "namespace" in metadata else metadata["name"]
     return manifest["kind"], name
+
+
+def _requirements(manifest: Manifest) -> list[Requirement]:
+    return list(manifest.get("spec", {}).get("template", {}).get("spec", {}).get("requirements", []))
 
 
 def _group(manifest: Manifest, group_label_key: str) -> str:
@@ -114,8 +201,9 @@ def diff_manifests(
             changes.append(ObjectChange(kind, name, group, "removed"))
         else:
             old_flat, new_flat = flatten(old), flatten(new)
+            widened = widened_keys(_requirements(old), _requirements(new)) if kind == "NodePool" else set()
             fields = tuple(
-                FieldChange(path, old_flat.get(path, MISSING), new_flat.get(path, MISSING), impact(kind, path))
+                _field_change(kind, path, old_flat.get(path, MISSING), new_flat.get(path, MISSING), widened)
                 for path in sorted(old_flat.keys() | new_flat.keys())
                 if old_flat.get(path, MISSING) != new_flat.get(path, MISSING)
             )
@@ -148,7 +236,8 @@ def report(changes: Iterable[ObjectChange]) -> str:
                 note = "REPLACES NODES that no longer match" if only_requirements else "REPLACES NODES"
             lines.append(f"  {change.change} {change.kind} {change.name}  [{note}]")
             for field in change.fields:
-                lines.append(f"    {field.path}: {_show(field.before)} -> {_show(field.after)}  ({field.impact.value})")
+                why = f"{field.impact.value}, {field.note}" if field.note else field.impact.value
+                lines.append(f"    {field.path}: {_show(field.before)} -> {_show(field.after)}  ({why})")
     drift = sum(1 for group in by_group.values() for c in group if c.impact is Impact.DRIFT)
     lines.append(f"{drift} object(s) will make Karpenter replace nodes")
     return "\n".join(lines) + "\n"

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from karpenter_infra.cli import app
-from karpenter_infra.diff import Impact, diff_manifests, flatten, impact, report
+from karpenter_infra.diff import Impact, diff_manifests, flatten, impact, report, widened_keys
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -77,7 +79,7 @@ def test_requirements_are_matched_by_key_not_position() -> None:
 
 def test_a_weight_change_is_behaviour_a_requirement_change_is_drift() -> None:
     requirements = [
-        {"key": "karpenter.sh/capacity-type", "operator": "In", "values": ["spot", "on-demand"]},
+        {"key": "karpenter.sh/capacity-type", "operator": "In", "values": ["on-demand"]},
         {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]},
     ]
     [weight] = diff_manifests([pool()], [pool(weight=20)])
@@ -91,6 +93,145 @@ def test_a_weight_change_is_behaviour_a_requirement_change_is_drift() -> None:
     assert "behaviour only" in text
     assert "REPLACES NODES that no longer match" in text  # requirement drift: only nodes outside the new set go
     assert "1 object(s) will make Karpenter replace nodes" in text
+
+
+def requirement(key: str, operator: str, *values: str) -> dict[str, Any]:
+    return {"key": key, "operator": operator, "values": list(values)} if values else {"key": key, "operator": operator}
+
+
+CT, GEN, FAMILY = (
+    "karpenter.sh/capacity-type",
+    "karpenter.k8s.aws/instance-generation",
+    "karpenter.k8s.aws/instance-family",
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "widens"),
+    [
+        ([requirement(CT, "In", "spot")], [requirement(CT, "In", "spot", "on-demand")], True),
+        ([requirement(CT, "In", "spot", "on-demand")], [requirement(CT, "In", "spot")], False),
+        ([requirement(CT, "In", "spot")], [requirement(CT, "In", "on-demand")], False),
+        ([requirement(CT, "In", "spot")], [], True),  # the key is no longer constrained
+        ([], [requirement(CT, "In", "spot")], False),  # a new constraint on nodes launched without it
+        ([requirement(CT, "In", "spot")], [requirement(CT, "Exists")], True),
+        ([requirement(CT, "Exists")], [requirement(CT, "In", "spot")], False),
+        ([requirement(FAMILY, "NotIn", "t3", "t3a")], [requirement(FAMILY, "NotIn", "t3")], True),
+        ([requirement(FAMILY, "NotIn", "t3")], [requirement(FAMILY, "NotIn", "t3", "t3a")], False),
+        ([requirement(FAMILY, "In", "m7i")], [requirement(FAMILY, "NotIn", "t3")], True),
+        ([requirement(FAMILY, "In", "t3")], [requirement(FAMILY, "NotIn", "t3")], False),
+        ([requirement(FAMILY, "DoesNotExist")], [requirement(FAMILY, "NotIn", "t3")], True),
+        ([requirement(FAMILY, "NotIn", "t3")], [requirement(FAMILY, "Exists")], False),  # NotIn admits no label
+        ([requirement(FAMILY, "DoesNotExist")], [requirement(FAMILY, "Exists")], False),
+        ([requirement(GEN, "Gt", "5")], [requirement(GEN, "Gt", "4")], True),
+        ([requirement(GEN, "Gt", "4")], [requirement(GEN, "Gt", "5")], False),
+        ([requirement(GEN, "Lt", "7")], [requirement(GEN, "Lt", "8")], True),
+        ([requirement(GEN, "Lt", "8")], [requirement(GEN, "Lt", "7")], False),
+        ([requirement(GEN, "In", "6", "7")], [requirement(GEN, "Gt", "5")], True),
+        ([requirement(GEN, "In", "5", "7")], [requirement(GEN, "Gt", "5")], False),
+        ([requirement(GEN, "Gt", "5")], [requirement(GEN, "Lt", "9")], False),
+        # Two terms on one key are an intersection: each new term must cover some old term.
+        ([requirement(GEN, "Gt", "5"), requirement(GEN, "Lt", "8")], [requirement(GEN, "Gt", "4")], True),
+        ([requirement(GEN, "Gt", "5")], [requirement(GEN, "Gt", "4"), requirement(GEN, "Lt", "8")], False),
+    ],
+)
+def test_requirement_widening(old: list[dict[str, Any]], new: list[dict[str, Any]], widens: bool) -> None:
+    keys = {r["key"] for r in old + new}
+    assert (widened_keys(old, new) == keys) is widens
+
+
+def matches(terms: list[dict[str, Any]], label: str | None) -> bool:
+    """Kubernetes node-selector semantics for one key's label (``None``: the node has no such label)."""
+
+    def one(term: dict[str, Any]) -> bool:
+        values, op = term.get("values", []), term["operator"]
+        if op in ("Gt", "Lt"):
+            return label is not None and (int(label) > int(values[0]) if op == "Gt" else int(label) < int(values[0]))
+        return {
+            "In": label in values,
+            "NotIn": label not in values,
+            "Exists": label is not None,
+            "DoesNotExist": label is None,
+        }[op]
+
+    return all(one(term) for term in terms)
+
+
+DIGITS = [str(i) for i in range(8)]
+terms = st.one_of(
+    st.builds(
+        lambda op, vs: requirement(GEN, op, *sorted(vs)),
+        st.sampled_from(["In", "NotIn"]),
+        st.sets(st.sampled_from(DIGITS), min_size=1, max_size=4),
+    ),
+    st.builds(lambda op: requirement(GEN, op), st.sampled_from(["Exists", "DoesNotExist"])),
+    st.builds(lambda op, v: requirement(GEN, op, v), st.sampled_from(["Gt", "Lt"]), st.sampled_from(DIGITS)),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(terms, min_size=1, max_size=2), st.lists(terms, max_size=2))
+@example([requirement(GEN, "NotIn", "1")], [requirement(GEN, "Exists")])  # a node without the label matched
+def test_a_widened_key_keeps_every_node_that_matched(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> None:
+    if GEN in widened_keys(old, new):
+        for label in [None, *DIGITS]:
+            assert not matches(old, label) or matches(new, label), label
+
+
+def test_widening_requirements_replace_no_node() -> None:
+    spot, both = requirement(CT, "In", "spot"), requirement(CT, "In", "spot", "on-demand")
+    arch = requirement("kubernetes.io/arch", "In", "amd64")
+    [change] = diff_manifests([pool()], [pool(template__spec__requirements=[both, arch])])
+    assert change.impact is Impact.BEHAVIOUR
+    [field] = change.fields
+    assert (field.path, field.note) == (
+        f"spec.template.spec.requirements[{CT}].values",
+        "widens: existing nodes still match",
+    )
+    text = report([change])
+    assert "REPLACES NODES" not in text
+    assert "(behaviour, widens: existing nodes still match)" in text
+    assert "0 object(s) will make Karpenter replace nodes" in text
+    # Widening one key while narrowing another still replaces the nodes outside the narrowed key.
+    [mixed] = diff_manifests(
+        [pool()], [pool(template__spec__requirements=[both, requirement(arch["key"], "In", "arm64")])]
+    )
+    assert mixed.impact is Impact.DRIFT
+    assert {f.path.split("]")[0].split("[")[1]: f.impact for f in mixed.fields} == {
+        CT: Impact.BEHAVIOUR,
+        "kubernetes.io/arch": Impact.DRIFT,
+    }
+    assert "REPLACES NODES that no longer match" in report([mixed])
+    # minValues is a flexibility floor for launches; nodes are matched on labels only.
+    floored = dict(spot, minValues=3)
+    [floor] = diff_manifests([pool()], [pool(template__spec__requirements=[floored, arch])])
+    assert [(f.impact, f.note) for f in floor.fields] == [
+        (Impact.BEHAVIOUR, "flexibility floor: existing nodes still match")
+    ]
+
+
+def test_two_terms_on_one_key_are_named_by_operator() -> None:
+    family = "karpenter.k8s.aws/instance-family"
+    exclude, floor = requirement(family, "NotIn", "t3", "t3a"), dict(requirement(family, "Exists"), minValues=5)
+    arch = requirement("kubernetes.io/arch", "In", "amd64")
+    before = pool(template__spec__requirements=[exclude, floor, arch])
+    assert f"spec.template.spec.requirements[{family} NotIn].values" in flatten(before)
+    assert f"spec.template.spec.requirements[{family} Exists].minValues" in flatten(before)
+    # A term inserted in front renames nothing; excluding fewer families widens the key.
+    spot = requirement(CT, "In", "spot")
+    after = pool(template__spec__requirements=[spot, requirement(family, "NotIn", "t3"), floor, arch])
+    [change] = diff_manifests([before], [after])
+    assert [(f.path, f.impact) for f in change.fields] == [
+        (f"spec.template.spec.requirements[{family} NotIn].values", Impact.BEHAVIOUR),
+        (f"spec.template.spec.requirements[{CT}].key", Impact.DRIFT),  # a new key: nodes without it are replaced
+        (f"spec.template.spec.requirements[{CT}].operator", Impact.DRIFT),
+        (f"spec.template.spec.requirements[{CT}].values", Impact.DRIFT),
+    ]
+    taints = [{"key": "dedicated", "value": "web", "effect": e} for e in ("NoSchedule", "NoExecute")]
+    assert set(flatten({"taints": taints})) >= {
+        "taints[dedicated NoSchedule].effect",
+        "taints[dedicated NoExecute].value",
+    }
 
 
 def test_added_and_removed_objects() -> None:
