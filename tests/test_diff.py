@@ -211,18 +211,17 @@ def test_widening_requirements_replace_no_node() -> None:
 
 
 def test_two_terms_on_one_key_are_named_by_operator() -> None:
-    family = "karpenter.k8s.aws/instance-family"
-    exclude, floor = requirement(family, "NotIn", "t3", "t3a"), dict(requirement(family, "Exists"), minValues=5)
+    exclude, floor = requirement(FAMILY, "NotIn", "t3", "t3a"), dict(requirement(FAMILY, "Exists"), minValues=5)
     arch = requirement("kubernetes.io/arch", "In", "amd64")
     before = pool(template__spec__requirements=[exclude, floor, arch])
-    assert f"spec.template.spec.requirements[{family} NotIn].values" in flatten(before)
-    assert f"spec.template.spec.requirements[{family} Exists].minValues" in flatten(before)
+    assert f"spec.template.spec.requirements[{FAMILY} NotIn].values" in flatten(before)
+    assert f"spec.template.spec.requirements[{FAMILY} Exists].minValues" in flatten(before)
     # A term inserted in front renames nothing; excluding fewer families widens the key.
     spot = requirement(CT, "In", "spot")
-    after = pool(template__spec__requirements=[spot, requirement(family, "NotIn", "t3"), floor, arch])
+    after = pool(template__spec__requirements=[spot, requirement(FAMILY, "NotIn", "t3"), floor, arch])
     [change] = diff_manifests([before], [after])
     assert [(f.path, f.impact) for f in change.fields] == [
-        (f"spec.template.spec.requirements[{family} NotIn].values", Impact.BEHAVIOUR),
+        (f"spec.template.spec.requirements[{FAMILY} NotIn].values", Impact.BEHAVIOUR),
         (f"spec.template.spec.requirements[{CT}].key", Impact.DRIFT),  # a new key: nodes without it are replaced
         (f"spec.template.spec.requirements[{CT}].operator", Impact.DRIFT),
         (f"spec.template.spec.requirements[{CT}].values", Impact.DRIFT),
