@@ -6,10 +6,19 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: setup plan plan-prod test lint typecheck unit render bench goldens readme clean
 
-$(STAMP): requirements.lock pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+# uv installs the lock in seconds (pip takes minutes); a pinned uv is bootstrapped from PyPI into .tools/ once.
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV ?= $(TOOLS)/bin/uv
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): requirements.lock pyproject.toml | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(BIN)/python requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -48,4 +57,4 @@ readme: $(STAMP)
 	$(BIN)/python -m karpenter_infra.docs
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .hypothesis
