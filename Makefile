@@ -56,5 +56,10 @@ goldens: $(STAMP)
 readme: $(STAMP)
 	$(BIN)/python -m karpenter_infra.docs
 
+## Regenerate components/schema.json (the Pulumi package schema) from the models; a test fails when it is stale.
+.PHONY: schema
+schema: $(STAMP)
+	$(BIN)/python -m karpenter_infra.wire.schema components/schema.json
+
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .hypothesis

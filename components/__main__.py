@@ -1,8 +1,10 @@
-"""Host the karpenter-infra components for other Pulumi languages (schema inferred from karpenter_infra.multilang)."""
+"""Host the karpenter-infra components for other Pulumi languages, with the schema generated from the models."""
 
-from pulumi.provider.experimental import component_provider_host
+import sys
 
-from karpenter_infra.multilang import COMPONENTS
+from pulumi.provider import main
+
+from karpenter_infra.multilang import KarpenterInfraProvider
 
 if __name__ == "__main__":
-    component_provider_host(components=COMPONENTS, name="karpenter-infra", namespace="karpenter-infra")
+    main(KarpenterInfraProvider(), sys.argv[1:])

@@ -1,69 +1,78 @@
-"""Components for other Pulumi languages: the schema Pulumi infers, and the components built from plain data."""
-
 from __future__ import annotations
 
-import json
+import importlib.metadata
+import re
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 import yaml
-from pulumi.provider.experimental.component import ComponentProvider
+from packaging.requirements import Requirement
 
 from karpenter_infra.errors import SpecError
-from karpenter_infra.multilang import COMPONENTS, KarpenterPlatform, NodePoolSet
+from karpenter_infra.multilang import (
+    COMPONENTS,
+    InterruptionQueue,
+    KarpenterInfraProvider,
+    KarpenterPlatform,
+    NodePoolSet,
+)
 from karpenter_infra.plan.mocks import run_program
+from karpenter_infra.wire.components import BY_NAME
 
 PROJECT = Path(__file__).resolve().parents[1]
+DEV_TOOLS = {"pytest", "pytest-xdist", "hypothesis", "mypy", "ruff", "cel-python", "jsonschema", "types-pyyaml"}
 
 
-@pytest.fixture(scope="module")
-def schema() -> dict[str, Any]:
-    schema = ComponentProvider(COMPONENTS, "karpenter-infra").schema
-    assert schema is not None
-    return dict(json.loads(schema))
+def test_every_schema_component_has_a_class() -> None:
+    assert set(COMPONENTS) == set(BY_NAME)
 
 
-@pytest.mark.parametrize(
-    ("component", "inputs", "outputs"),
-    [
-        (
-            "KarpenterPlatform",
-            {"platform", "nodegroupDefaults", "nodegroups"},
-            {
-                "clusterName",
-                "kubeconfig",
-                "controllerRoleArn",
-                "nodeRoleName",
-                "nodeRoleArn",
-                "instanceProfileName",
-                "queueName",
-                "queueArn",
-            },
-        ),
-        ("NodePoolSet", {"kubeconfig", "nodeRole", "nodegroupDefaults", "nodegroups"}, {"resourceNames"}),
-        ("InterruptionQueue", {"clusterName", "kmsKeyArn"}, {"queueName", "queueArn", "queueUrl"}),
-    ],
-)
-def test_schema_has_each_component(schema: dict[str, Any], component: str, inputs: set[str], outputs: set[str]) -> None:
-    resource = schema["resources"][f"karpenter-infra:index:{component}"]
-    assert resource["isComponent"] is True
-    assert set(resource["inputProperties"]) == inputs
-    assert set(resource["properties"]) == outputs
-    assert resource["description"]
-
-
-def test_data_inputs_are_plain(schema: dict[str, Any]) -> None:
-    """Specs are validated before anything registers, so they cannot be outputs of other resources."""
-    platform = schema["resources"]["karpenter-infra:index:KarpenterPlatform"]
-    assert all(prop.get("plain") for prop in platform["inputProperties"].values())
-
-
-def test_plugin_files_point_at_the_components() -> None:
+def test_plugin_runs_the_provider_that_serves_the_generated_schema() -> None:
     plugin = yaml.safe_load((PROJECT / "components" / "PulumiPlugin.yaml").read_text())
     assert plugin["runtime"]["name"] == "python"
     main = (PROJECT / "components" / "__main__.py").read_text()
-    assert "component_provider_host" in main and "COMPONENTS" in main
+    assert "KarpenterInfraProvider()" in main and "component_provider_host" not in main
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _runtime_closure(distribution: str) -> set[str]:
+    """The distributions installing ``distribution`` pulls in: its requirements without extras, recursively."""
+    seen: set[str] = set()
+    todo = [distribution]
+    while todo:
+        name = _normalized(todo.pop())
+        if name in seen:
+            continue
+        seen.add(name)
+        for line in importlib.metadata.requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return seen - {_normalized(distribution)}
+
+
+def test_plugin_environment_gets_runtime_dependencies_only() -> None:
+    lines = [
+        line.strip()
+        for line in (PROJECT / "components" / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    # `-c` pins what gets installed to the lock without installing the lock; `..` is this package.
+    assert lines == ["-c ../requirements.lock", ".."]
+    lock = {
+        _normalized(line.split("==")[0])
+        for line in (PROJECT / "requirements.lock").read_text().splitlines()
+        if "==" in line
+    }
+    runtime = _runtime_closure("karpenter-infra")
+    assert {"pydantic", "pulumi", "pulumi-kubernetes"} <= runtime
+    assert runtime <= lock, sorted(runtime - lock)
+    assert not runtime & {_normalized(t) for t in DEV_TOOLS}
 
 
 def stack_args() -> dict[str, Any]:
@@ -92,13 +101,61 @@ def test_plain_data_errors_name_the_group() -> None:
         run_program(lambda: KarpenterPlatform("karpenter", args))  # type: ignore[arg-type]
 
 
-def test_fleet_only_component() -> None:
-    args = {
+def _fleet_inputs() -> dict[str, Any]:
+    return {
         "kubeconfig": "{}",
-        "node_role": "NodeRole",
-        "nodegroup_defaults": {"cluster_name": "c"},
+        "nodeRole": "NodeRole",
+        "nodegroupDefaults": {"clusterName": "c"},
         "nodegroups": [{"name": "web"}],
     }
-    plan = run_program(lambda: NodePoolSet("fleet", args))  # type: ignore[arg-type]
+
+
+def test_fleet_only_component_owns_its_kubernetes_provider() -> None:
+    provider = KarpenterInfraProvider()
+    plan = run_program(lambda: provider.construct("fleet", "karpenter-infra:index:NodePoolSet", _fleet_inputs()))
+    component = plan.one("karpenter-infra:index:NodePoolSet", "fleet")
+    k8s_provider = plan.one("pulumi:providers:kubernetes", "fleet-k8s")
+    assert k8s_provider.parent == component.urn
+    assert k8s_provider.inputs["kubeconfig"] == "{}"
     [nodeclass] = plan.find("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")
     assert nodeclass.inputs["spec"]["role"] == "NodeRole"
+    assert nodeclass.parent == component.urn
+
+
+def test_fleet_only_component_from_python() -> None:
+    args = {"kubeconfig": "{}", "node_role": "NodeRole", "nodegroup_defaults": {"cluster_name": "c"}, "nodegroups": []}
+    plan = run_program(lambda: NodePoolSet("fleet", args))  # type: ignore[arg-type]
+    assert (
+        plan.one("pulumi:providers:kubernetes", "fleet-k8s").parent == plan.one("karpenter-infra:index:NodePoolSet").urn
+    )
+
+
+def test_interruption_queue_takes_tags() -> None:
+    inputs = {"clusterName": "prod", "tags": {"team": "platform"}}
+    provider = KarpenterInfraProvider()
+    plan = run_program(lambda: provider.construct("queue", "karpenter-infra:index:InterruptionQueue", inputs))
+    assert plan.one("aws:sqs/queue:Queue").inputs["tags"] == {"team": "platform"}
+    assert {r.inputs["tags"]["team"] for r in plan.find("aws:cloudwatch/eventRule:EventRule")} == {"platform"}
+    untagged = run_program(lambda: InterruptionQueue("q", {"cluster_name": "prod"}))
+    assert "tags" not in untagged.one("aws:sqs/queue:Queue").inputs
+
+
+def test_construct_refuses_unknown_and_missing_inputs() -> None:
+    provider = KarpenterInfraProvider()
+    with pytest.raises(SpecError, match=r"NodePoolSet: nodeRoles: unknown input; it takes kubeconfig, nodeRole"):
+        provider.construct("f", "karpenter-infra:index:NodePoolSet", {**_fleet_inputs(), "nodeRoles": "x"})
+    missing = _fleet_inputs()
+    del missing["nodeRole"]
+    with pytest.raises(SpecError, match=r"NodePoolSet: nodeRole: missing required input"):
+        provider.construct("f", "karpenter-infra:index:NodePoolSet", missing)
+    with pytest.raises(ValueError, match="unknown resource type"):
+        provider.construct("f", "karpenter-infra:index:Cluster", {})
+
+
+def test_construct_refuses_outputs_where_specs_go() -> None:
+    def program() -> None:
+        inputs = {**_fleet_inputs(), "nodeRole": pulumi.Output.from_input("role")}
+        KarpenterInfraProvider().construct("f", "karpenter-infra:index:NodePoolSet", inputs)
+
+    with pytest.raises(SpecError, match=r"nodeRole: must be a plain value known at preview"):
+        run_program(program)

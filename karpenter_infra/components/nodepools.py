@@ -50,9 +50,13 @@ class NodePoolSet(pulumi.ComponentResource):
         node_role_output: pulumi.Input[str] | None = None,
         depends_on: Sequence[pulumi.Resource] = (),
         provider: pulumi.ProviderResource | None = None,
+        kubeconfig: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(token("NodePoolSet"), name, None, opts)
+        if kubeconfig is not None and provider is None:
+            # Standalone: the provider is the component's own child, so it is created and deleted with the fleet.
+            provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child(self))
         created: dict[tuple[str, str], pulumi.Resource] = {}
         names = []
         for manifest in sorted(manifests, key=lambda m: (_PHASES.get(m["kind"], _LAST_PHASE), resource_name(m))):

@@ -33,6 +33,8 @@ class ExistingCluster(Spec):
 
 
 class ClusterSpec(Spec):
+    """The EKS cluster: created here, or an `existing` one Karpenter is installed into."""
+
     name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=100, description="EKS cluster name.")
     kubernetes_version: str = Field(default="1.33", pattern=r"^1\.[0-9]{2}$", description="Kubernetes minor version.")
     vpc_id: str | None = Field(default=None, pattern=r"^vpc-[0-9a-z]+$", description="VPC of the cluster.")
@@ -94,6 +96,8 @@ class Identity(StrEnum):
 
 
 class IamSpec(Spec):
+    """Karpenter's AWS identity: the controller role, the node role, instance profiles and the queue."""
+
     identity: Identity = Field(default=Identity.POD_IDENTITY, description="`pod-identity` (default) or `irsa`.")
     path: str = Field(default="/", pattern=r"^/([\x21-\x7e]*/)?$", description="IAM path of every role and policy.")
     permissions_boundary: str | None = Field(default=None, description="Permissions boundary ARN for every role.")
@@ -141,6 +145,8 @@ class IamSpec(Spec):
 
 
 class KarpenterSpec(Spec):
+    """The Karpenter Helm release: chart versions, namespace, controller sizing and feature gates."""
+
     version: str = Field(default=KARPENTER_VERSION, description="Chart version of `karpenter` and `karpenter-crd`.")
     crd_version: str | None = Field(default=None, description="Chart version of `karpenter-crd` (default: version).")
     repository: str = Field(default=KARPENTER_CHART_REPOSITORY, description="OCI chart repository.")
