@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +162,28 @@ def test_construct_refuses_outputs_where_specs_go() -> None:
 
     with pytest.raises(SpecError, match=r"nodeRole: must be a plain value known at preview"):
         run_program(program)
+
+
+def test_the_plugin_serves_the_checked_in_schema_over_grpc() -> None:
+    """Started the way the engine starts it (`__main__.py <engine address>`), it prints its port and answers."""
+    import grpc  # type: ignore[import-untyped]
+    from google.protobuf import empty_pb2  # type: ignore[import-untyped]
+    from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+    plugin = subprocess.Popen(
+        [sys.executable, str(PROJECT / "components" / "__main__.py"), "127.0.0.1:1"],
+        stdout=subprocess.PIPE,
+        cwd=PROJECT / "components",
+    )
+    try:
+        assert plugin.stdout is not None
+        port = int(plugin.stdout.readline())
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            schema = stub.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=60).schema
+            info = stub.GetPluginInfo(empty_pb2.Empty(), timeout=60)
+    finally:
+        plugin.terminate()
+        plugin.wait(timeout=30)
+    assert json.loads(schema) == json.loads((PROJECT / "components" / "schema.json").read_text())
+    assert info.version == json.loads(schema)["version"]

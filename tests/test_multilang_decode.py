@@ -17,7 +17,17 @@ from karpenter_infra.plan.mocks import run_program
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.wire.components import BY_NAME, COMPONENTS
 from karpenter_infra.wire.decode import decode, decode_model, wire_path
-from karpenter_infra.wire.shapes import ArrayOf, IntOrString, MapOf, ObjectType, Primitive, Shape, named_types, props
+from karpenter_infra.wire.shapes import (
+    ArrayOf,
+    IntOrString,
+    MapOf,
+    ObjectType,
+    OneOf,
+    Primitive,
+    Shape,
+    named_types,
+    props,
+)
 
 MODELS, _ = named_types([item.shape for c in COMPONENTS for item in c.inputs])
 
@@ -34,6 +44,8 @@ def from_engine(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _whole_number(shape: Shape) -> bool:
+    if isinstance(shape, OneOf):
+        return any(_whole_number(option) for option in shape.options)
     return shape == Primitive("integer") or isinstance(shape, IntOrString)
 
 

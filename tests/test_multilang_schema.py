@@ -124,7 +124,8 @@ def test_every_model_is_an_object_type_and_every_enum_an_enum(schema: dict[str, 
 def _pydantic_kind(node: dict[str, Any], defs: dict[str, Any]) -> Any:
     """What pydantic's own JSON schema says a field is: the oracle the generated types are compared with."""
     options = [o for o in node.get("anyOf", [node]) if o.get("type") != "null"]
-    assert len(options) == 1, node
+    if len(options) > 1:
+        return ("union", frozenset(_pydantic_kind(o, defs) for o in options))
     node = options[0]
     if "$ref" in node:
         target = defs[node["$ref"].rsplit("/", 1)[1]]
@@ -142,7 +143,7 @@ def _pydantic_kind(node: dict[str, Any], defs: dict[str, Any]) -> Any:
 
 def _schema_kind(node: dict[str, Any], schema: dict[str, Any]) -> Any:
     if "oneOf" in node:
-        return "string"  # a string that also takes whole numbers; pydantic's JSON schema only says string
+        return ("union", frozenset(_schema_kind(o, schema) for o in node["oneOf"]))
     ref = node.get("$ref")
     if ref == "pulumi.json#/Any":
         return "any"
@@ -158,6 +159,17 @@ def _schema_kind(node: dict[str, Any], schema: dict[str, Any]) -> Any:
     return node["type"]
 
 
+def _agree(generated: Any, oracle: Any) -> bool:
+    """Equal, or a string that also takes whole numbers: pydantic's JSON schema cannot see a `BeforeValidator`."""
+    if generated == oracle:
+        return True
+    if generated == ("union", frozenset({"integer", "string"})) and oracle == "string":
+        return True
+    if isinstance(generated, tuple) and isinstance(oracle, tuple) and generated[0] == oracle[0] != "union":
+        return _agree(generated[1], oracle[1])
+    return False
+
+
 @pytest.mark.parametrize("model", [MODELS[name] for name in sorted(MODELS)], ids=sorted(MODELS))
 def test_every_field_has_its_type_and_description(schema: dict[str, Any], model: type[BaseModel]) -> None:
     generated = schema["types"][type_token(model.__name__)]
@@ -166,7 +178,7 @@ def test_every_field_has_its_type_and_description(schema: dict[str, Any], model:
     assert set(generated["properties"]) == {wire_name(name) for name in model.model_fields}
     for name, field in model.model_fields.items():
         prop = generated["properties"][wire_name(name)]
-        assert _schema_kind(prop, schema) == _pydantic_kind(oracle["properties"][name], defs), name
+        assert _agree(_schema_kind(prop, schema), _pydantic_kind(oracle["properties"][name], defs)), name
         assert prop.get("description"), f"{model.__name__}.{name} has no description"
         if field.description:
             assert prop["description"].startswith(field.description)

@@ -17,7 +17,17 @@ import re
 from typing import Any
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
-from karpenter_infra.wire.shapes import AnyValue, ArrayOf, IntOrString, MapOf, ObjectType, Primitive, Shape, by_python
+from karpenter_infra.wire.shapes import (
+    AnyValue,
+    ArrayOf,
+    IntOrString,
+    MapOf,
+    ObjectType,
+    OneOf,
+    Primitive,
+    Shape,
+    by_python,
+)
 from karpenter_infra.wire.shapes import by_wire as props_by_wire
 
 Issues = list[tuple[str, str]]
@@ -31,6 +41,12 @@ def _whole(value: Any) -> Any:
     return value
 
 
+def _takes_whole_numbers(shape: Shape) -> bool:
+    if isinstance(shape, OneOf):
+        return any(_takes_whole_numbers(option) for option in shape.options)
+    return shape == Primitive("integer") or isinstance(shape, IntOrString)
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -41,7 +57,7 @@ def decode(shape: Shape, value: Any, path: str, issues: Issues) -> Any:
     if not isinstance(value, _PLAIN):
         issues.append((path or "(root)", "must be a plain value known at preview, not an output of another resource"))
         return None
-    if (isinstance(shape, Primitive) and shape.kind == "integer") or isinstance(shape, IntOrString):
+    if _takes_whole_numbers(shape):
         return _whole(value)
     if isinstance(shape, AnyValue):
         return _free_form(value, path, issues)

@@ -24,6 +24,7 @@ from karpenter_infra.wire.shapes import (
     IntOrString,
     MapOf,
     ObjectType,
+    OneOf,
     Primitive,
     Prop,
     Shape,
@@ -61,6 +62,8 @@ def type_spec(shape: Shape, *, plain: bool) -> dict[str, Any]:
         spec = {"type": "object", "additionalProperties": type_spec(shape.value, plain=plain)}
     elif isinstance(shape, AnyValue):
         spec = {"$ref": "pulumi.json#/Any"}
+    elif isinstance(shape, OneOf):
+        spec = {"oneOf": [type_spec(option, plain=False) for option in shape.options]}
     if plain:
         spec["plain"] = True
     return spec

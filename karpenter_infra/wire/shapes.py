@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import types
+from collections import abc
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -60,7 +61,14 @@ class AnyValue:
     """Free-form data (Helm values, user data values, IAM statements): keys are the user's, never translated."""
 
 
-Shape = Primitive | IntOrString | EnumType | ObjectType | ArrayOf | MapOf | AnyValue
+@dataclass(frozen=True)
+class OneOf:
+    """A union of scalar types (`int | str`); unions of models have no faithful decoding and are refused."""
+
+    options: tuple[Shape, ...]
+
+
+Shape = Primitive | IntOrString | EnumType | ObjectType | ArrayOf | MapOf | AnyValue | OneOf
 
 _NO_DEFAULT: Any = PydanticUndefined
 
@@ -111,16 +119,18 @@ def shape_of(annotation: Any, owner: str) -> Shape:
             return IntOrString()
         return inner
     if origin in (Union, types.UnionType):
-        options = [a for a in get_args(annotation) if a is not type(None)]
-        if len(options) != 1:
-            raise TypeError(f"{owner}: unions other than `X | None` have no Pulumi type yet: {annotation}")
-        return shape_of(options[0], owner)
+        options = [shape_of(a, owner) for a in get_args(annotation) if a is not type(None)]
+        if len(options) == 1:
+            return options[0]
+        if not all(isinstance(o, Primitive | IntOrString | EnumType) for o in options):
+            raise TypeError(f"{owner}: a union of {annotation} has no Pulumi type; use scalars or one model")
+        return OneOf(tuple(dict.fromkeys(options)))
     if origin is Literal:
         values = tuple(get_args(annotation))
         return EnumType(owner, _primitive_kind(values[0]), values)
-    if origin is list:
+    if origin in (list, tuple, set, frozenset, abc.Sequence, abc.Set):
         return ArrayOf(shape_of(get_args(annotation)[0], owner))
-    if origin is dict:
+    if origin in (dict, abc.Mapping):
         key, value = get_args(annotation)
         if key is not str:
             raise TypeError(f"{owner}: map keys must be strings, got {key}")
