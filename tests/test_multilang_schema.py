@@ -10,19 +10,22 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jsonschema
 import pytest
 from pulumi.provider.server import ProviderServicer
 from pulumi.runtime.proto import provider_pb2
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from karpenter_infra.multilang import KarpenterInfraProvider
+from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.instances import Architecture, CapacityType
+from karpenter_infra.spec.scheduling import Taint
 from karpenter_infra.wire.components import COMPONENTS
-from karpenter_infra.wire.schema import package_schema, schema_text, type_token
-from karpenter_infra.wire.shapes import named_types, wire_name
+from karpenter_infra.wire.decode import decode
+from karpenter_infra.wire.schema import object_type, package_schema, schema_text, type_token
+from karpenter_infra.wire.shapes import ObjectType, named_types, wire_name
 
 PROJECT = Path(__file__).resolve().parents[1]
 METASCHEMA = PROJECT.parent / "shared" / "reference" / "pulumi" / "package-metaschema.json"
@@ -225,3 +228,35 @@ def test_provider_serves_the_generated_schema() -> None:
     assert json.loads(response.schema) == package_schema()
     info = asyncio.run(servicer.GetPluginInfo(None, None))
     assert info.version == package_schema()["version"]
+
+
+class _Added(Spec):
+    """A model as another engineer might add one: the walk needs no list to learn it."""
+
+    count: int | None = Field(default=None, description="A count.")
+    size: int | str = Field(default=1, description="A size or a quantity.")
+    mode: Literal["fast", "safe"] = Field(default="safe", description="A mode.")
+    zones: tuple[str, ...] = Field(default=(), description="Zones.")
+    taint: Taint | None = Field(default=None, description="A taint.")
+
+
+def test_a_new_model_and_its_fields_are_published_without_edits() -> None:
+    generated = object_type(_Added)
+    assert generated["description"].startswith("A model as another engineer")
+    properties = generated["properties"]
+    assert properties["count"]["type"] == "integer"
+    assert (
+        properties["size"]["oneOf"] == [{"type": "integer"}, {"type": "string"}] and properties["size"]["default"] == 1
+    )
+    assert properties["mode"]["$ref"] == "#/types/karpenter-infra:index:_AddedMode"
+    assert properties["zones"]["items"]["type"] == "string"
+    assert properties["taint"]["$ref"] == "#/types/karpenter-infra:index:Taint"
+    models, enums = named_types([ObjectType(_Added)])
+    assert set(models) == {"_Added", "Taint"} and set(enums) == {"_AddedMode", "TaintEffect"}
+    issues: list[tuple[str, str]] = []
+    assert decode(ObjectType(_Added), {"count": 3.0, "size": 2.0, "zones": ["a"]}, "", issues) == {
+        "count": 3,
+        "size": 2,
+        "zones": ["a"],
+    }
+    assert issues == []
