@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
+from pulumi.errors import InputPropertiesError, InputPropertyErrorDetails
 from pulumi.provider.provider import ConstructResult, Provider
 from pydantic import ValidationError
 
@@ -159,6 +160,37 @@ def _model_of_owner(owner: str) -> Shape | None:
     return {"defaults": ObjectType(NodeGroupDefaults), "platform": ObjectType(PlatformSpec)}.get(owner)
 
 
+class InputError(SpecError, InputPropertiesError):
+    """A ``SpecError`` the engine shows as property errors (``nodegroups[2].instances.capacityTypes: ...``).
+
+    The provider server turns an ``InputPropertiesError`` into the gRPC status the CLI renders per property; any
+    other exception reaches the user as a stack trace.
+    """
+
+    def __init__(self, error: SpecError, inputs: pulumi.Inputs) -> None:
+        SpecError.__init__(self, error.owner, error.issues)
+        prefix = _input_path(error.owner, inputs)
+        self.message = str(self)
+        self.errors: list[InputPropertyErrorDetails] = [
+            {"property_path": f"{prefix}.{field}" if prefix else field, "reason": problem}
+            for field, problem in error.issues
+        ]
+
+
+def _input_path(owner: str, inputs: pulumi.Inputs) -> str:
+    """Where the owner's document sits in the component's inputs."""
+    if owner == "platform":
+        return "platform"
+    if owner == "defaults":
+        return "nodegroupDefaults"
+    if owner.startswith("nodegroup "):
+        groups = inputs.get("nodegroups")
+        names = [g.get("name") if isinstance(g, dict) else None for g in groups] if isinstance(groups, list) else []
+        name = owner.removeprefix("nodegroup ").strip("'\"")
+        return f"nodegroups[{names.index(name)}]" if name in names else "nodegroups"
+    return ""
+
+
 class KarpenterInfraProvider(Provider):
     """Serves the generated schema and constructs the components from engine inputs."""
 
@@ -181,7 +213,7 @@ class KarpenterInfraProvider(Provider):
             instance = COMPONENTS[component.name](name, args, options)
         except SpecError as error:
             shape = _model_of_owner(error.owner)
-            raise (in_wire_names(error, shape) if shape is not None else error) from None
+            raise InputError(in_wire_names(error, shape) if shape is not None else error, inputs) from None
         state: dict[str, Any] = {}
         for out in component.outputs:
             value = getattr(instance, out.python)

@@ -12,6 +12,7 @@ import pulumi
 import pytest
 import yaml
 from packaging.requirements import Requirement
+from pulumi.errors import InputPropertiesError
 
 from karpenter_infra.errors import SpecError
 from karpenter_infra.multilang import (
@@ -187,3 +188,22 @@ def test_the_plugin_serves_the_checked_in_schema_over_grpc() -> None:
         plugin.wait(timeout=30)
     assert json.loads(schema) == json.loads((PROJECT / "components" / "schema.json").read_text())
     assert info.version == json.loads(schema)["version"]
+
+
+def test_construct_errors_are_property_errors_for_the_engine() -> None:
+    inputs = _fleet_inputs()
+    inputs["nodegroups"] = [{"name": "web"}, {"name": "jobs", "instances": {"capacityTipes": ["spot"]}}]
+    with pytest.raises(InputPropertiesError) as caught:
+        KarpenterInfraProvider().construct("f", "karpenter-infra:index:NodePoolSet", inputs)
+    assert caught.value.errors == [
+        {
+            "property_path": "nodegroups[1].instances.capacityTipes",
+            "reason": "unknown property `capacityTipes`; did you mean `capacityTypes`?",
+        }
+    ]
+    assert caught.value.message.startswith("nodegroup 'jobs': instances.capacityTipes: unknown property")
+    inputs["nodegroupDefaults"] = {"clusterName": "c", "weight": 500}
+    inputs["nodegroups"] = []
+    with pytest.raises(InputPropertiesError) as caught:
+        KarpenterInfraProvider().construct("f", "karpenter-infra:index:NodePoolSet", inputs)
+    assert [e["property_path"] for e in caught.value.errors or []] == ["nodegroupDefaults.weight"]
