@@ -22,6 +22,7 @@ from karpenter_infra.wire.program_check import ProgramChecker, expand_variables
 
 PROJECT = Path(__file__).resolve().parents[1]
 EXAMPLE = PROJECT / "examples" / "yaml" / "Pulumi.yaml"
+FLEET_EXAMPLE = PROJECT / "examples" / "yaml-fleet" / "Pulumi.yaml"
 KARPENTER_KINDS = ("kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")
 
 
@@ -40,9 +41,12 @@ def _groups(program: dict[str, Any]) -> list[dict[str, Any]]:
     return groups
 
 
-def test_the_example_fits_the_schema(checker: ProgramChecker, program: dict[str, Any]) -> None:
+@pytest.mark.parametrize("example", [EXAMPLE, FLEET_EXAMPLE], ids=lambda p: p.parent.name)
+def test_the_examples_fit_the_schema(checker: ProgramChecker, example: Path) -> None:
+    program = yaml.safe_load(example.read_text())
     assert checker.check(program) == []
     assert program["packages"]["karpenter-infra"] == "../../components"
+    assert (example.parent / program["packages"]["karpenter-infra"] / "PulumiPlugin.yaml").is_file()
 
 
 def test_a_misspelt_property_is_refused_by_name(checker: ProgramChecker, program: dict[str, Any]) -> None:
@@ -91,15 +95,19 @@ def test_unknown_components_are_refused(checker: ProgramChecker, program: dict[s
     assert checker.check(program) == ["queue: unknown resource type `karpenter-infra:index:Queue`"]
 
 
-def _construct(resource: str, properties: dict[str, Any]) -> PlanResult:
-    """Replay the resource's properties as the engine would send them to the plugin, and run its ``construct``."""
+def _engine_inputs(properties: dict[str, Any]) -> dict[str, Any]:
+    """The resource's properties as the engine sends them to the plugin: a protobuf Struct, decoded by the SDK."""
     struct = struct_pb2.Struct()
     struct.update(properties)
     loop = asyncio.new_event_loop()
     try:
-        inputs = loop.run_until_complete(ProviderServicer._construct_inputs(struct, {}))
+        return loop.run_until_complete(ProviderServicer._construct_inputs(struct, {}))
     finally:
         loop.close()
+
+
+def _construct(resource: str, properties: dict[str, Any]) -> PlanResult:
+    inputs = _engine_inputs(properties)
     provider = KarpenterInfraProvider()
     return run_program(lambda: provider.construct(resource, "karpenter-infra:index:KarpenterPlatform", inputs))
 
@@ -144,3 +152,28 @@ def test_construct_state_marks_the_kubeconfig_secret(program: dict[str, Any]) ->
     assert isinstance(kubeconfig, pulumi.Output)
     assert kubeconfig._data.result().is_secret is True
     assert state["clusterName"]._data.result().is_secret is False
+
+
+def test_the_fleet_example_constructs_its_pools_and_queue() -> None:
+    program = yaml.safe_load(FLEET_EXAMPLE.read_text())
+    resources = program["resources"]
+    fleet = {**resources["fleet"]["properties"], "kubeconfig": '{"apiVersion": "v1"}'}
+    fleet_inputs, queue_inputs = _engine_inputs(fleet), _engine_inputs(resources["queue"]["properties"])
+    provider = KarpenterInfraProvider()
+
+    def program_() -> None:
+        provider.construct("fleet", resources["fleet"]["type"], fleet_inputs)
+        provider.construct("queue", resources["queue"]["type"], queue_inputs)
+
+    plan = run_program(program_)
+    pools = {r.name: r.inputs["spec"] for r in plan.find(KARPENTER_KINDS[0])}
+    assert sorted(pools) == ["nodepool-arm-arm64", "nodepool-default-amd64"]
+    assert pools["nodepool-default-amd64"]["limits"] == {"cpu": "2000", "memory": "8000Gi"}
+    assert pools["nodepool-default-amd64"]["disruption"]["budgets"][1]["nodes"] == "0"
+    [arm_class] = [r for r in plan.find(KARPENTER_KINDS[1]) if r.name == "ec2nodeclass-arm-arm64"]
+    assert arm_class.inputs["spec"]["blockDeviceMappings"][0]["ebs"]["volumeSize"] == "100Gi"
+    assert arm_class.inputs["spec"]["role"] == "KarpenterNodeRole-shared"
+    assert (
+        plan.one("pulumi:providers:kubernetes", "fleet-k8s").parent == plan.one("karpenter-infra:index:NodePoolSet").urn
+    )
+    assert plan.one("aws:sqs/queue:Queue").inputs["tags"] == {"team": "platform"}
