@@ -234,25 +234,3 @@ def named_types(roots: list[Shape]) -> tuple[dict[str, type[BaseModel]], dict[st
     if clash:
         raise TypeError(f"a model and an enum share a name: {sorted(clash)}")
     return models, enums
-
-
-def leaves(shape: Shape, path: str = "") -> list[tuple[str, Shape]]:
-    """Every (python path, shape) below ``shape``, once per model field: what the decoding tests iterate over."""
-    found: list[tuple[str, Shape]] = []
-    seen: set[type[BaseModel]] = set()
-
-    def walk(current: Shape, at: str) -> None:
-        found.append((at, current))
-        if isinstance(current, ObjectType):
-            if current.model in seen:
-                return
-            seen.add(current.model)
-            for prop in props(current.model):
-                walk(prop.shape, f"{at}.{prop.python}" if at else prop.python)
-        elif isinstance(current, ArrayOf):
-            walk(current.item, f"{at}[]")
-        elif isinstance(current, MapOf):
-            walk(current.value, f"{at}{{}}")
-
-    walk(shape, path)
-    return found
