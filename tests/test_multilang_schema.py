@@ -10,13 +10,13 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import jsonschema
 import pytest
 from pulumi.provider.server import ProviderServicer
 from pulumi.runtime.proto import provider_pb2
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from karpenter_infra.multilang import KarpenterInfraProvider
 from karpenter_infra.spec.base import Spec
@@ -238,6 +238,7 @@ class _Added(Spec):
     mode: Literal["fast", "safe"] = Field(default="safe", description="A mode.")
     zones: tuple[str, ...] = Field(default=(), description="Zones.")
     taint: Taint | None = Field(default=None, description="A taint.")
+    tags: dict[Annotated[str, StringConstraints(min_length=1)], str] | None = Field(default=None, description="Tags.")
 
 
 def test_a_new_model_and_its_fields_are_published_without_edits() -> None:
@@ -251,6 +252,7 @@ def test_a_new_model_and_its_fields_are_published_without_edits() -> None:
     assert properties["mode"]["$ref"] == "#/types/karpenter-infra:index:_AddedMode"
     assert properties["zones"]["items"]["type"] == "string"
     assert properties["taint"]["$ref"] == "#/types/karpenter-infra:index:Taint"
+    assert properties["tags"]["additionalProperties"]["type"] == "string"
     models, enums = named_types([ObjectType(_Added)])
     assert set(models) == {"_Added", "Taint"} and set(enums) == {"_AddedMode", "TaintEffect"}
     issues: list[tuple[str, str]] = []

@@ -132,7 +132,7 @@ def shape_of(annotation: Any, owner: str) -> Shape:
         return ArrayOf(shape_of(get_args(annotation)[0], owner))
     if origin in (dict, abc.Mapping):
         key, value = get_args(annotation)
-        if key is not str:
+        if shape_of(key, owner) != Primitive("string"):
             raise TypeError(f"{owner}: map keys must be strings, got {key}")
         return MapOf(shape_of(value, owner))
     if annotation is Any or annotation is object:
