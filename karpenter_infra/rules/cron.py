@@ -74,10 +74,9 @@ def _range(expr: str, field: _Field) -> None:
             end = field.high  # "5/10" means 5-max/10
         if step == 0:
             raise CronError(f"{field.name}: the step in {expr!r} must be positive")
-    if start < field.low:
-        raise CronError(f"{field.name}: {start} is below the minimum {field.low}")
-    if end > field.high:
-        raise CronError(f"{field.name}: {end} is above the maximum {field.high}")
+    for value in (start, end):
+        if not field.low <= value <= field.high:
+            raise CronError(f"{field.name}: {value} is out of range ({field.low}-{field.high})")
     if start > end:
         raise CronError(f"{field.name}: range {expr!r} starts after it ends")
 
@@ -112,7 +111,7 @@ def budget_schedule_problem(expression: str) -> str | None:
     try:
         parse_standard(expression, every=False)
     except CronError as exc:
-        return f"{expression!r}: {exc}"
+        return f"invalid cron expression {expression!r}: {exc}"
     return None
 
 
@@ -124,5 +123,5 @@ def cronjob_schedule_problem(expression: str) -> str | None:
     try:
         parse_standard(expression)
     except CronError as exc:
-        return f"{expression!r}: {exc}"
+        return f"invalid cron expression {expression!r}: {exc}"
     return None

@@ -74,8 +74,9 @@ def volume_problems(volume: Volume) -> list[tuple[str, str]]:
             if not rule.low <= volume.iops <= rule.high:
                 baseline = " (its free baseline)" if kind == "gp3" else ""
                 found.append(("iops", f"{kind} takes {rule.low}{baseline} to {rule.high} iops, got {volume.iops}"))
-            size = _gib(volume.volume_size)
-            if size is not None and volume.iops > max(rule.per_gib * size, rule.low if kind != "gp3" else 3000):
+            elif (size := _gib(volume.volume_size)) is not None and volume.iops > max(
+                rule.per_gib * size, rule.low if kind != "gp3" else 3000
+            ):
                 found.append(
                     (
                         "iops",

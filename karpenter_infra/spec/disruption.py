@@ -47,7 +47,7 @@ class Budget(Spec):
         if (self.schedule is None) != (self.duration is None):
             raise ValueError("'schedule' and 'duration' must be set together")
         if self.schedule is not None and (problem := budget_schedule_problem(self.schedule)):
-            raise ValueError(f"cron schedule {problem}")
+            raise ValueError(f"schedule: {problem}")
         return self
 
 
