@@ -138,7 +138,7 @@ def check_rules(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     """The rules of karpenter_infra.rules that need the stack (its region) or only warn."""
     for group in fleet.groups:
         if platform.region and group.availability_zones:
-            problem = zones_problem(group.availability_zones, platform.region)
+            problem = zones_problem(tuple(group.availability_zones), platform.region)
             if problem:
                 raise SpecError.one(nodegroup_owner(group.name), "availability_zones", problem)
     warnings = [*spread_warnings(fleet.groups), *disruption_warnings(fleet.groups)]

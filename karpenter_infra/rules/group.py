@@ -10,7 +10,7 @@ from karpenter_infra.rules.durations import seconds
 from karpenter_infra.rules.names import label_value_problem, qualified_name_problem
 from karpenter_infra.rules.nodeclass import image_gc_problems
 from karpenter_infra.rules.quantities import QuantityError, parse_quantity
-from karpenter_infra.rules.requirements import label_contradictions, requirement_problems
+from karpenter_infra.rules.requirements import model_problems
 from karpenter_infra.rules.tags import tag_count_problem
 from karpenter_infra.rules.zones import zones_problem
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
@@ -57,9 +57,8 @@ def _show(resource: str, total: Decimal) -> str:
 
 
 def check_group(group: ResolvedNodeGroup) -> None:
-    found = label_contradictions(group)
-    found += requirement_problems(group, group.additional_requirements)
-    if group.availability_zones and (problem := zones_problem(group.availability_zones)):
+    found = model_problems(group)
+    if group.availability_zones and (problem := zones_problem(tuple(group.availability_zones))):
         found.append(("availability_zones", problem))
     found += _headroom_problems(group)
     if group.nodeclass is not None:

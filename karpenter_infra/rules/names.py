@@ -139,6 +139,7 @@ def kubernetes_domain_problem(key: str) -> str | None:
     return None
 
 
+@cache
 def label_problem(key: str, value: str) -> str | None:
     """One node label: its key, its value, its domain.
 

@@ -7,9 +7,9 @@ from the nested models themselves, so the error names the group even when the us
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from karpenter_infra.rules.durations import duration_problem
 from karpenter_infra.rules.ebs import volume_problems
@@ -74,18 +74,28 @@ def block_device_problems(device: BlockDevice) -> Issues:
     return volume_problems(device)
 
 
+class _Term(Protocol):
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def tags(self) -> dict[str, str] | None: ...
+
+
+def _terms(field: str, kind: str, terms: Sequence[_Term] | None) -> Issues:
+    found: Issues = []
+    for index, term in enumerate(terms or ()):
+        found += [(f"{field}[{index}].{f}", p) for f, p in selector_term_problems(kind, term.id, term.tags)]
+    return found
+
+
 def nested_problems(settings: NodeGroupSettings) -> Issues:
     """Every nested node-class model of one settings layer, with paths from the layer (``kubelet.max_pods``)."""
     found: Issues = []
     if settings.kubelet is not None:
         found += [(f"kubelet.{f}", p) for f, p in kubelet_problems(settings.kubelet)]
-    for field, kind in (
-        ("subnet_selector_terms", "subnet"),
-        ("security_group_selector_terms", "sg"),
-        ("ami_selector_terms", "ami"),
-    ):
-        for index, term in enumerate(getattr(settings, field) or ()):
-            found += [(f"{field}[{index}].{f}", p) for f, p in selector_term_problems(kind, term.id, term.tags)]
+    found += _terms("subnet_selector_terms", "subnet", settings.subnet_selector_terms)
+    found += _terms("security_group_selector_terms", "sg", settings.security_group_selector_terms)
+    found += _terms("ami_selector_terms", "ami", settings.ami_selector_terms)
     for index, device in enumerate(settings.block_device_mappings or ()):
         found += [(f"block_device_mappings[{index}].{f}", p) for f, p in block_device_problems(device)]
     return found

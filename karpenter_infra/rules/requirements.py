@@ -32,6 +32,25 @@ def min_values_problems(min_values: Mapping[str, int], short_keys: Mapping[str, 
     return found
 
 
+#: The label keys a modelled field renders a requirement for; anything else is the user's own.
+MODELLED_KEYS = frozenset(
+    {
+        "kubernetes.io/arch",
+        "kubernetes.io/os",
+        "karpenter.sh/capacity-type",
+        "topology.kubernetes.io/zone",
+        "node.kubernetes.io/instance-type",
+    }
+)
+
+
+def model_problems(group: ResolvedNodeGroup) -> Issues:
+    """Cheap for the common group, which has neither raw terms nor labels on a modelled key."""
+    if not group.additional_requirements and MODELLED_KEYS.isdisjoint(group.labels):
+        return []
+    return label_contradictions(group) + requirement_problems(group, group.additional_requirements)
+
+
 def modelled(group: ResolvedNodeGroup) -> dict[str, tuple[str, frozenset[str]]]:
     """Label key -> (the field that models it, the values it admits)."""
     inst = group.instances

@@ -55,8 +55,12 @@ def _limits(limits: Mapping[str, str]) -> Issues:
 
 def _selector_lists(settings: NodeGroupSettings) -> Issues:
     found: Issues = []
-    for field in ("subnet_selector_terms", "security_group_selector_terms", "ami_selector_terms"):
-        if getattr(settings, field) == []:
+    for field, terms in (
+        ("subnet_selector_terms", settings.subnet_selector_terms),
+        ("security_group_selector_terms", settings.security_group_selector_terms),
+        ("ami_selector_terms", settings.ami_selector_terms),
+    ):
+        if terms == []:
             found.append(
                 (field, "[] selects nothing and Karpenter needs at least one term; leave it unset for the default")
             )
@@ -65,8 +69,7 @@ def _selector_lists(settings: NodeGroupSettings) -> Issues:
 
 def _disruption(settings: NodeGroupSettings) -> Issues:
     found: Issues = []
-    for field in ("consolidate_after", "expire_after"):
-        value = getattr(settings, field)
+    for field, value in (("consolidate_after", settings.consolidate_after), ("expire_after", settings.expire_after)):
         if value is not None and (problem := duration_or_never_problem(value)):
             found.append((field, problem))
     if settings.termination_grace_period is not None and (p := duration_problem(settings.termination_grace_period)):
@@ -83,18 +86,19 @@ def check_settings(settings: NodeGroupSettings) -> Issues:
         found += _labels(settings.labels)
     if settings.annotations:
         found += _annotations(settings.annotations)
-    for field in ("taints", "startup_taints"):
-        taints = getattr(settings, field)
-        if taints:
-            found += _taints(field, taints)
+    if settings.taints:
+        found += _taints("taints", settings.taints)
+    if settings.startup_taints:
+        found += _taints("startup_taints", settings.startup_taints)
     if settings.node_tags:
         found += [(f"node_tags[{k!r}]", p) for k, v in settings.node_tags.items() if (p := tag_problem(k, v))]
     if settings.limits:
         found += _limits(settings.limits)
-    if settings.availability_zones and (problem := zones_problem(settings.availability_zones)):
+    if settings.availability_zones and (problem := zones_problem(tuple(settings.availability_zones))):
         found.append(("availability_zones", problem))
     found += _selector_lists(settings)
-    found += _disruption(settings)
+    if settings.expire_after or settings.consolidate_after or settings.termination_grace_period:
+        found += _disruption(settings)
     if settings.role is not None and (problem := role_name_problem(settings.role)):
         found.append(("role", problem))
     if settings.ami_version is not None and settings.ami_selector_terms is not None:

@@ -35,8 +35,9 @@ def zone_problem(zone: str) -> str | None:
     return f"{zone!r} is not a zone name like eu-west-1a"
 
 
+@cache
 def zones_problem(zones: Sequence[str], region: str | None = None) -> str | None:
-    """Every zone valid, all in one region, and that region ``region`` when one is given."""
+    """Every zone valid, all in one region, and that region ``region`` when one is given (pass a tuple: cached)."""
     for zone in zones:
         problem = zone_problem(zone)
         if problem:
