@@ -48,7 +48,7 @@ def test_every_stack_manifest_passes_the_crds(stack: str) -> None:
 
 names = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6})?", fullmatch=True)
 label_keys = st.sampled_from(
-    ["team", "tier", "example.com/owner", "karpenter.sh/capacity-type", "node.kubernetes.io/role"]
+    ["team", "tier", "example.com/owner", "karpenter.k8s.aws/instance-family", "node.kubernetes.io/role"]
 )
 label_values = st.from_regex(r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,10}[A-Za-z0-9])?", fullmatch=True)
 durations = st.sampled_from(["30s", "5m", "1h", "720h", "1h30m", "Never"])
@@ -146,4 +146,35 @@ def test_any_fleet_the_model_accepts_renders_manifests_the_crds_accept(nodegroup
     except SpecError:
         assume(False)
         return
+    assert crd_errors(fleet.manifests()) == []
+
+
+@st.composite
+def spread_twins(draw: st.DrawFn) -> list[NodeGroup]:
+    """A spot group and its on-demand twin splitting one group label's spread values, as the rules demand."""
+    name = draw(names)
+    split = draw(st.integers(1, 10))
+    end = draw(st.integers(split + 1, split + 10))
+    zones = draw(st.lists(st.sampled_from(["eu-west-1a", "eu-west-1b", "eu-west-1c"]), unique=True))
+    return [
+        NodeGroup(
+            name=name,
+            capacity_spread=CapacitySpread(start=1, end=split),
+            instances=Instances(capacity_types=["spot"]),
+            availability_zones=zones,
+        ),
+        NodeGroup(
+            name=f"{name}-od",
+            group_label=name,
+            capacity_spread=CapacitySpread(start=split + 1, end=end),
+            instances=Instances(capacity_types=["on-demand"]),
+            availability_zones=zones,
+        ),
+    ]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spread_twins())
+def test_spread_twins_the_rules_accept_render_manifests_the_crds_accept(nodegroups: list[NodeGroup]) -> None:
+    fleet = Fleet(NodeGroupDefaults(cluster_name="prop"), nodegroups, node_role="NodeRole")
     assert crd_errors(fleet.manifests()) == []
