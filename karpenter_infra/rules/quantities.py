@@ -8,6 +8,7 @@ aws/karpenter-provider-aws ``pkg/apis/v1/labels.go``).
 
 from __future__ import annotations
 
+import difflib
 import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -80,7 +81,9 @@ def resource_name_problem(name: str) -> str | None:
     if name in KNOWN_RESOURCES:
         return None
     if "/" in name and qualified_name_problem(name) is None:
-        return None
+        # A fully qualified extended resource is fine, unless it is a near miss of a known one (nvidia.com/gpus).
+        close = difflib.get_close_matches(name, KNOWN_RESOURCES, n=1, cutoff=0.9)
+        return f"unknown resource {name!r} (did you mean {close[0]!r}?)" if close else None
     hint = f" (did you mean {_ALIASES[name]!r}?)" if name in _ALIASES else did_you_mean(name, KNOWN_RESOURCES)
     return f"unknown resource {name!r}{hint}; extended resources are fully qualified (example.com/name)"
 

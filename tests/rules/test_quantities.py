@@ -38,6 +38,7 @@ def test_refuses(text: str) -> None:
         ({"limits": {"cpus": 100}}, "limits['cpus']", "did you mean 'cpu'?"),
         ({"limits": {"gpu": 4}}, "limits['gpu']", "did you mean 'nvidia.com/gpu'?"),
         ({"limits": {"memroy": "10Gi"}}, "limits['memroy']", "did you mean 'memory'?"),
+        ({"limits": {"nvidia.com/gpus": 8}}, "limits['nvidia.com/gpus']", "did you mean 'nvidia.com/gpu'?"),
         ({"limits": {"cpu": "-1"}}, "limits['cpu']", "negative"),
         ({"limits": {"memory": 512}}, "limits['memory']", "add a unit"),
         ({"kubelet": {"system_reserved": {"cpu": "100"}}}, "kubelet.system_reserved['cpu']", "did you mean 100m?"),
