@@ -134,6 +134,12 @@ def check_production(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     return found
 
 
+def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
+    """Run every check; raise on the first error, return all warnings."""
+    node_role_access(platform, fleet)
+    return [*check_versions(platform, fleet), *check_production(platform, fleet), *check_rules(platform, fleet)]
+
+
 def check_rules(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     """The rules of karpenter_infra.rules that need the stack (its region) or only warn."""
     for group in fleet.groups:
@@ -143,9 +149,3 @@ def check_rules(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
                 raise SpecError.one(nodegroup_owner(group.name), "availability_zones", problem)
     warnings = [*spread_warnings(fleet.groups), *disruption_warnings(fleet.groups)]
     return [Finding(owner, field, message) for owner, field, message in warnings]
-
-
-def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
-    """Run every check; raise on the first error, return all warnings."""
-    node_role_access(platform, fleet)
-    return [*check_versions(platform, fleet), *check_production(platform, fleet), *check_rules(platform, fleet)]

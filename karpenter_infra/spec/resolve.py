@@ -178,13 +178,13 @@ def _discovery_subnets(cluster_name: str) -> list[SubnetSelectorTerm]:
     return [SubnetSelectorTerm(tags={DISCOVERY_TAG: cluster_name})]
 
 
+def _or_default(value: list[T] | None, default: Callable[[str], list[T]], cluster_name: str) -> list[T]:
+    return default(cluster_name) if value is None else value
+
+
 @cache
 def _discovery_security_groups(cluster_name: str) -> list[SecurityGroupSelectorTerm]:
     return [SecurityGroupSelectorTerm(tags={DISCOVERY_TAG: cluster_name})]
-
-
-def _or_default(value: list[T] | None, default: Callable[[str], list[T]], cluster_name: str) -> list[T]:
-    return default(cluster_name) if value is None else value
 
 
 def _nodeclass(
