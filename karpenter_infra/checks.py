@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.fleet import Fleet
+from karpenter_infra.rules.fleet import spread_warnings
+from karpenter_infra.rules.group import disruption_warnings
+from karpenter_infra.rules.zones import zones_problem
 from karpenter_infra.spec.nodeclass import is_windows
 from karpenter_infra.spec.platform import PlatformSpec
 
@@ -134,4 +137,15 @@ def check_production(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
 def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     """Run every check; raise on the first error, return all warnings."""
     node_role_access(platform, fleet)
-    return [*check_versions(platform, fleet), *check_production(platform, fleet)]
+    return [*check_versions(platform, fleet), *check_production(platform, fleet), *check_rules(platform, fleet)]
+
+
+def check_rules(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
+    """The rules of karpenter_infra.rules that need the stack (its region) or only warn."""
+    for group in fleet.groups:
+        if platform.region and group.availability_zones:
+            problem = zones_problem(tuple(group.availability_zones), platform.region)
+            if problem:
+                raise SpecError.one(nodegroup_owner(group.name), "availability_zones", problem)
+    warnings = [*spread_warnings(fleet.groups), *disruption_warnings(fleet.groups)]
+    return [Finding(owner, field, message) for owner, field, message in warnings]

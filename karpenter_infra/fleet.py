@@ -14,6 +14,7 @@ from karpenter_infra.render.ec2nodeclass import ec2_node_class
 from karpenter_infra.render.headroom import deployment, namespace, priority_class
 from karpenter_infra.render.nodepool import node_pool
 from karpenter_infra.render.offhours import config_map, cron_job, rbac, scheduled
+from karpenter_infra.rules.fleet import check_resolved
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolve import resolve
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
@@ -60,6 +61,7 @@ class Fleet:
         self.node_role = node_role
         with _bulk_allocation():
             self.groups: list[ResolvedNodeGroup] = resolve(defaults, nodegroups, node_role)
+            check_resolved(self.groups)
             self._by_group: dict[str, list[Manifest]] = {g.name: self._render(g) for g in self.groups}
         self._shared: list[Manifest] = []
         if any(g.headroom for g in self.groups):

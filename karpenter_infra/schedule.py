@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import CroniterBadDateError, CroniterError, croniter
 from pydantic import Field, field_validator, model_validator
 
+from karpenter_infra.rules.cron import cronjob_schedule_problem
 from karpenter_infra.spec.base import Spec
 
 # More than any change of UTC offset in the tz database in living memory (daylight saving time moves clocks by
@@ -59,6 +60,9 @@ class OffHours(Spec):
                 f"must be a cron expression with 5 fields (minute hour day-of-month month day-of-week), "
                 f"got {len(fields)} in {value!r}"
             )
+        # The CronJobs that apply the schedule must pass the API server's robfig/cron check, not only croniter's.
+        if problem := cronjob_schedule_problem(value):
+            raise ValueError(problem)
         try:
             croniter(value, _VALIDATION_START).get_next(datetime)
         except CroniterBadDateError:

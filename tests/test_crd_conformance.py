@@ -48,7 +48,7 @@ def test_every_stack_manifest_passes_the_crds(stack: str) -> None:
 
 names = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6})?", fullmatch=True)
 label_keys = st.sampled_from(
-    ["team", "tier", "example.com/owner", "karpenter.sh/capacity-type", "app.kubernetes.io/part-of"]
+    ["team", "tier", "example.com/owner", "karpenter.k8s.aws/instance-family", "node.kubernetes.io/role"]
 )
 label_values = st.from_regex(r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,10}[A-Za-z0-9])?", fullmatch=True)
 durations = st.sampled_from(["30s", "5m", "1h", "720h", "1h30m", "Never"])
@@ -96,7 +96,14 @@ groups = st.builds(
     weight=st.one_of(st.none(), st.integers(1, 100)),
     limits=st.one_of(
         st.none(),
-        st.dictionaries(st.sampled_from(["cpu", "memory", "nvidia.com/gpu"]), st.integers(0, 1000), max_size=2),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "cpu": st.integers(0, 1000),
+                "memory": st.integers(0, 1000).map(lambda n: f"{n}Gi"),
+                "nvidia.com/gpu": st.integers(0, 16),
+            },
+        ),
     ),
     consolidation_policy=st.one_of(st.none(), st.sampled_from(["WhenEmpty", "WhenEmptyOrUnderutilized"])),
     consolidate_after=st.one_of(st.none(), durations),
@@ -107,7 +114,7 @@ groups = st.builds(
         st.none(),
         st.builds(
             Kubelet,
-            max_pods=st.one_of(st.none(), st.integers(0, 250)),
+            max_pods=st.one_of(st.none(), st.integers(1, 250)),
             image_gc_high_threshold_percent=st.one_of(st.none(), st.integers(51, 100)),
             image_gc_low_threshold_percent=st.one_of(st.none(), st.integers(0, 50)),
         ),
@@ -139,4 +146,35 @@ def test_any_fleet_the_model_accepts_renders_manifests_the_crds_accept(nodegroup
     except SpecError:
         assume(False)
         return
+    assert crd_errors(fleet.manifests()) == []
+
+
+@st.composite
+def spread_twins(draw: st.DrawFn) -> list[NodeGroup]:
+    """A spot group and its on-demand twin splitting one group label's spread values, as the rules demand."""
+    name = draw(names)
+    split = draw(st.integers(1, 10))
+    end = draw(st.integers(split + 1, split + 10))
+    zones = draw(st.lists(st.sampled_from(["eu-west-1a", "eu-west-1b", "eu-west-1c"]), unique=True))
+    return [
+        NodeGroup(
+            name=name,
+            capacity_spread=CapacitySpread(start=1, end=split),
+            instances=Instances(capacity_types=["spot"]),
+            availability_zones=zones,
+        ),
+        NodeGroup(
+            name=f"{name}-od",
+            group_label=name,
+            capacity_spread=CapacitySpread(start=split + 1, end=end),
+            instances=Instances(capacity_types=["on-demand"]),
+            availability_zones=zones,
+        ),
+    ]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spread_twins())
+def test_spread_twins_the_rules_accept_render_manifests_the_crds_accept(nodegroups: list[NodeGroup]) -> None:
+    fleet = Fleet(NodeGroupDefaults(cluster_name="prop"), nodegroups, node_role="NodeRole")
     assert crd_errors(fleet.manifests()) == []

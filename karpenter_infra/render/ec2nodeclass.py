@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from karpenter_infra.render.userdata import render_user_data
+from karpenter_infra.rules.userdata import check_user_data
 from karpenter_infra.spec.nodeclass import KUBELET_FIELDS, BlockDevice
 from karpenter_infra.spec.resolved import ResolvedNodeClass, ResolvedNodeGroup
 
@@ -95,6 +96,7 @@ def ec2_node_class(group: ResolvedNodeGroup) -> dict[str, Any]:
         spec["kubelet"] = kubelet
     user_data = render_user_data(group)
     if user_data is not None:
+        check_user_data(group.name, str(nodeclass.ami_family), user_data)
         spec["userData"] = user_data
     spec["tags"] = dict(nodeclass.tags)
     return {

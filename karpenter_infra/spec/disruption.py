@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Annotated, Self
 
 from pydantic import BeforeValidator, Field, model_validator
 
 from karpenter_infra.karpenter import patterns as p
 from karpenter_infra.karpenter.patterns import ConsolidationPolicy, DisruptionReason
+from karpenter_infra.rules.cron import budget_schedule_problem
 from karpenter_infra.spec.base import Spec
 
 __all__ = ["Budget", "ConsolidationPolicy", "DisruptionReason", "Duration", "DurationOrNever", "valid_cron"]
@@ -46,14 +46,11 @@ class Budget(Spec):
     def _window(self) -> Self:
         if (self.schedule is None) != (self.duration is None):
             raise ValueError("'schedule' and 'duration' must be set together")
-        if self.schedule is not None and not valid_cron(self.schedule):
-            raise ValueError(f"schedule {self.schedule!r} is not a 5-field cron expression or @-macro")
+        if self.schedule is not None and (problem := budget_schedule_problem(self.schedule)):
+            raise ValueError(f"schedule: {problem}")
         return self
 
 
-@cache
 def valid_cron(expression: str) -> bool:
-    """Cached: a fleet repeats the same few maintenance windows across hundreds of groups."""
-    from croniter import croniter
-
-    return len(expression.split()) in (1, 5) and bool(croniter.is_valid(expression))
+    """As Karpenter parses budget schedules (robfig/cron); cached there, as fleets repeat the same few windows."""
+    return budget_schedule_problem(expression) is None

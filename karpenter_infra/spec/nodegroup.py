@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import BeforeValidator, Field, StrictStr, ValidationError, model_validator
 from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
 from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
+from karpenter_infra.rules.settings import check_settings
 from karpenter_infra.schedule import OffHours
 from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy, Duration, DurationOrNever
@@ -134,6 +135,14 @@ class NodeGroupSettings(Spec):
     user_data_values: dict[str, Any] | None = Field(
         default=None, description="Free-form values for the user data template; merged over the defaults'."
     )
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        issues = check_settings(self)
+        if issues:
+            name = getattr(self, "name", None)
+            raise SpecError(nodegroup_owner(name) if name is not None else "defaults", issues)
+        return self
 
 
 #: Settings that describe the EC2NodeClass; a group that reuses another's node class must leave them alone.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
@@ -131,8 +131,9 @@ def _taints(group: NodeGroup, defaults: NodeGroupDefaults, group_label: str) -> 
         effect = _pick("cilium_taint_effect", group, defaults, LIBRARY_DEFAULTS)
         startup.append(_cilium_taint(effect))
     owner = nodegroup_owner(group.name)
+    # Karpenter keys taints and startup taints together (pkg/apis/v1/nodeclaim_validation.go validateTaints).
+    seen: set[tuple[str, str]] = set()
     for field, found in (("taints", taints), ("startup_taints", startup)):
-        seen: set[tuple[str, str]] = set()
         for taint in found:
             if (taint.key, str(taint.effect)) in seen:
                 raise SpecError.one(owner, field, f"taint {taint.key!r} with effect {taint.effect} appears twice")
@@ -177,6 +178,10 @@ def _discovery_subnets(cluster_name: str) -> list[SubnetSelectorTerm]:
     return [SubnetSelectorTerm(tags={DISCOVERY_TAG: cluster_name})]
 
 
+def _or_default(value: list[T] | None, default: Callable[[str], list[T]], cluster_name: str) -> list[T]:
+    return default(cluster_name) if value is None else value
+
+
 @cache
 def _discovery_security_groups(cluster_name: str) -> list[SecurityGroupSelectorTerm]:
     return [SecurityGroupSelectorTerm(tags={DISCOVERY_TAG: cluster_name})]
@@ -208,10 +213,13 @@ def _nodeclass(
         instance_profile=profile,
         ami_family=family,
         ami_selector_terms=_ami_terms(group, defaults, family),
-        subnet_selector_terms=_pick("subnet_selector_terms", group, defaults)
-        or _discovery_subnets(defaults.cluster_name),
-        security_group_selector_terms=_pick("security_group_selector_terms", group, defaults)
-        or _discovery_security_groups(defaults.cluster_name),
+        # `None` (unsaid) is discovery; an explicit `[]` never gets here, the settings check refuses it.
+        subnet_selector_terms=_or_default(
+            _pick("subnet_selector_terms", group, defaults), _discovery_subnets, defaults.cluster_name
+        ),
+        security_group_selector_terms=_or_default(
+            _pick("security_group_selector_terms", group, defaults), _discovery_security_groups, defaults.cluster_name
+        ),
         block_device_mappings=_pick("block_device_mappings", group, defaults),
         metadata_options=_pick("metadata_options", group, defaults, LIBRARY_DEFAULTS),
         detailed_monitoring=_pick("detailed_monitoring", group, defaults, LIBRARY_DEFAULTS),

@@ -34,13 +34,13 @@ def test_instances_override_key_by_key() -> None:
 def test_explicit_empty_list_means_none_not_inherit() -> None:
     group = one(
         NodeGroup(name="a", availability_zones=[], taints=[]),
-        availability_zones=["z1"],
+        availability_zones=["eu-west-1a"],
         taints=[{"key": "k"}],
     )
     assert group.availability_zones == []
     assert group.taints == []
-    inherited = one(NodeGroup(name="a"), availability_zones=["z1"], taints=[{"key": "k"}])
-    assert inherited.availability_zones == ["z1"]
+    inherited = one(NodeGroup(name="a"), availability_zones=["eu-west-1a"], taints=[{"key": "k"}])
+    assert inherited.availability_zones == ["eu-west-1a"]
     assert inherited.taints == [Taint(key="k")]
 
 

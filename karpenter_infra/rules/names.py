@@ -1,0 +1,155 @@
+"""Kubernetes names: qualified keys, label values, and the label domains Karpenter and the kubelet keep for themselves.
+
+Sources: k8s.io/apimachinery ``pkg/util/validation`` (``IsQualifiedName``, ``IsValidLabelValue``,
+``IsDNS1123Subdomain``); kubernetes-sigs/karpenter ``pkg/apis/v1/labels.go`` (``IsRestrictedLabel``,
+``WellKnownLabels``) with the well-known labels aws/karpenter-provider-aws ``pkg/apis/v1/labels.go`` adds.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from functools import cache
+
+_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*", re.ASCII)
+_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?", re.ASCII)
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?", re.ASCII)
+SUBDOMAIN_MAX = 253
+NAME_MAX = 63
+LABEL_VALUE_MAX = 63
+
+#: Labels Karpenter knows and lets a NodePool use although their domain is restricted (core plus the AWS provider).
+WELL_KNOWN_LABELS = frozenset(
+    {
+        "karpenter.sh/nodepool",
+        "karpenter.sh/capacity-type",
+        "topology.kubernetes.io/zone",
+        "topology.kubernetes.io/region",
+        "node.kubernetes.io/instance-type",
+        "kubernetes.io/arch",
+        "kubernetes.io/os",
+        "node.kubernetes.io/windows-build",
+        "topology.k8s.aws/zone-id",
+        *(
+            f"karpenter.k8s.aws/{name}"
+            for name in (
+                "capacity-reservation-id",
+                "capacity-reservation-type",
+                "capacity-reservation-interruptible",
+                "instance-hypervisor",
+                "instance-encryption-in-transit-supported",
+                "instance-nitro-enclaves-supported",
+                "instance-category",
+                "instance-capability-flex",
+                "instance-family",
+                "instance-generation",
+                "instance-size",
+                "instance-local-nvme",
+                "instance-cpu",
+                "instance-cpu-manufacturer",
+                "instance-cpu-sustained-clock-speed-mhz",
+                "instance-memory",
+                "instance-ebs-bandwidth",
+                "instance-network-bandwidth",
+                "instance-gpu-name",
+                "instance-gpu-manufacturer",
+                "instance-gpu-count",
+                "instance-gpu-memory",
+                "instance-accelerator-name",
+                "instance-accelerator-manufacturer",
+                "instance-accelerator-count",
+                "instance-tenancy",
+                "placement-group-id",
+                "placement-group-partition",
+            )
+        ),
+    }
+)
+#: Domains Karpenter reserves (``RestrictedLabelDomains``: core ``karpenter.sh``, the AWS provider's own group).
+KARPENTER_DOMAINS = ("karpenter.sh", "karpenter.k8s.aws")
+#: Domains the kubelet may not label its own node with (the NodeRestriction admission plugin), so the AWS provider
+#: drops them from ``--node-labels`` (``amifamily.RejectForbiddenLabels``) ...
+KUBERNETES_DOMAINS = ("kubernetes.io", "k8s.io")
+#: ... except these, which Karpenter before 1.10 listed as ``LabelDomainExceptions``: labels meant for nodes.
+KUBERNETES_DOMAIN_EXCEPTIONS = ("node.kubernetes.io", "node-restriction.kubernetes.io", "kops.k8s.io")
+#: Karpenter's ``RestrictedLabels``: set per node, never by a pool.
+RESTRICTED_LABELS = frozenset({"kubernetes.io/hostname"})
+
+
+def _in_domain(domain: str, parents: Iterable[str]) -> bool:
+    return any(domain == parent or domain.endswith("." + parent) for parent in parents)
+
+
+@cache
+def qualified_name_problem(key: str) -> str | None:
+    """``IsQualifiedName``: an optional DNS-subdomain prefix and ``/``, then a name of at most 63 characters."""
+    if key.count("/") > 1:
+        return f"{key!r} has more than one '/': a key is [prefix/]name"
+    prefix, slash, name = key.rpartition("/")
+    if slash:
+        if not prefix:
+            return f"{key!r} has an empty prefix before '/'"
+        if len(prefix) > SUBDOMAIN_MAX:
+            return f"prefix of {key!r} is longer than {SUBDOMAIN_MAX} characters"
+        if not _SUBDOMAIN.fullmatch(prefix):
+            return f"prefix {prefix!r} of {key!r} is not a lower-case DNS subdomain (a-z, 0-9, '-', '.')"
+    if not name:
+        return f"{key!r} has an empty name part"
+    if len(name) > NAME_MAX:
+        return f"name part of {key!r} is {len(name)} characters, more than {NAME_MAX}"
+    if not _NAME.fullmatch(name):
+        return f"name part {name!r} of {key!r} must be [-A-Za-z0-9_.], starting and ending alphanumeric"
+    return None
+
+
+@cache
+def label_value_problem(value: str) -> str | None:
+    """``IsValidLabelValue``: empty, or at most 63 characters of [-A-Za-z0-9_.] that start and end alphanumeric."""
+    if len(value) > LABEL_VALUE_MAX:
+        return f"value {value[:20]!r}... is {len(value)} characters, more than {LABEL_VALUE_MAX}"
+    if not _LABEL_VALUE.fullmatch(value):
+        return f"value {value!r} must be [-A-Za-z0-9_.], starting and ending alphanumeric"
+    return None
+
+
+@cache
+def restricted_label_problem(key: str) -> str | None:
+    """Karpenter's ``IsRestrictedLabel`` plus the kubelet-forbidden ``kubernetes.io`` / ``k8s.io`` domains."""
+    if key in WELL_KNOWN_LABELS:
+        return None
+    domain = key.split("/", 1)[0] if "/" in key else ""
+    if _in_domain(domain, KARPENTER_DOMAINS):
+        return f"label {key!r} is in a domain Karpenter reserves ({domain}); use a domain of your own"
+    if key in RESTRICTED_LABELS:
+        return f"label {key!r} is set per node by the kubelet; a node pool may not set it"
+    return kubernetes_domain_problem(key)
+
+
+@cache
+def kubernetes_domain_problem(key: str) -> str | None:
+    if key in WELL_KNOWN_LABELS or key in RESTRICTED_LABELS:
+        return None
+    domain = key.split("/", 1)[0] if "/" in key else ""
+    if _in_domain(domain, KUBERNETES_DOMAINS) and not _in_domain(domain, KUBERNETES_DOMAIN_EXCEPTIONS):
+        return (
+            f"label {key!r} is in the {domain} domain, which nodes may not label themselves with; "
+            "use node.kubernetes.io/..., node-restriction.kubernetes.io/... or a domain of your own"
+        )
+    return None
+
+
+@cache
+def label_problem(key: str, value: str) -> str | None:
+    """One node label: its key, its value, its domain.
+
+    The Karpenter domains (``karpenter.sh``, ``karpenter.k8s.aws``, ``kubernetes.io/hostname``) are left to the
+    NodePool mirror, whose CEL rules say the same and name the group too.
+    """
+    return qualified_name_problem(key) or kubernetes_domain_problem(key) or label_value_problem(value)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when a choice is close, else an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,105 @@
+"""Requirements against the model: raw terms and labels may not quietly undo what a modelled field says.
+
+A template label becomes a single-value requirement (Karpenter's ``NodeClaimTemplate`` adds labels to the
+requirements), so ``kubernetes.io/arch: arm64`` on an amd64 pool leaves no instance type: nothing launches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from karpenter_infra.rules.names import WELL_KNOWN_LABELS, did_you_mean, restricted_label_problem
+
+if TYPE_CHECKING:
+    from karpenter_infra.spec.resolved import ResolvedNodeGroup
+    from karpenter_infra.spec.scheduling import Requirement
+
+Issues = list[tuple[str, str]]
+
+
+def min_values_problems(min_values: Mapping[str, int], short_keys: Mapping[str, str]) -> Issues:
+    """Keys arrive with short names already expanded; what is left without a domain, or is a near miss of a
+    well-known key, would become an ``Exists`` on a label no node has."""
+    found: Issues = []
+    for key in min_values:
+        if "/" not in key:
+            hint = did_you_mean(key.replace("_", "-"), short_keys) or did_you_mean(key, short_keys)
+            found.append((f"instances.min_values[{key!r}]", f"not a label key nor one of {sorted(short_keys)}{hint}"))
+        elif restricted_label_problem(key) is not None:
+            hint = did_you_mean(key.replace("_", "-"), WELL_KNOWN_LABELS)
+            found.append((f"instances.min_values[{key!r}]", f"not a well-known label{hint}"))
+    return found
+
+
+#: The label keys a modelled field renders a requirement for; anything else is the user's own.
+MODELLED_KEYS = frozenset(
+    {
+        "kubernetes.io/arch",
+        "kubernetes.io/os",
+        "karpenter.sh/capacity-type",
+        "topology.kubernetes.io/zone",
+        "node.kubernetes.io/instance-type",
+    }
+)
+
+
+def model_problems(group: ResolvedNodeGroup) -> Issues:
+    """Cheap for the common group, which has neither raw terms nor labels on a modelled key."""
+    if not group.additional_requirements and MODELLED_KEYS.isdisjoint(group.labels):
+        return []
+    return label_contradictions(group) + requirement_problems(group, group.additional_requirements)
+
+
+def modelled(group: ResolvedNodeGroup) -> dict[str, tuple[str, frozenset[str]]]:
+    """Label key -> (the field that models it, the values it admits)."""
+    inst = group.instances
+    found = {
+        "kubernetes.io/arch": ("instances.architecture", frozenset(inst.architecture.kubernetes_values)),
+        "kubernetes.io/os": ("instances.operating_systems", frozenset(inst.operating_systems)),
+        "karpenter.sh/capacity-type": ("instances.capacity_types", frozenset(inst.capacity_types)),
+    }
+    if group.availability_zones:
+        found["topology.kubernetes.io/zone"] = ("availability_zones", frozenset(group.availability_zones))
+    if inst.instance_types:
+        found["node.kubernetes.io/instance-type"] = ("instances.instance_types", frozenset(inst.instance_types))
+    return found
+
+
+def _admitted(term: Requirement, values: frozenset[str]) -> frozenset[str]:
+    operator = str(term.operator)
+    if operator == "In":
+        return values & set(term.values)
+    if operator == "NotIn":
+        return values - set(term.values)
+    if operator == "DoesNotExist":
+        return frozenset()
+    return values  # Exists; Gt/Lt on these keys make no sense and Karpenter says so itself
+
+
+def requirement_problems(group: ResolvedNodeGroup, terms: Sequence[Requirement]) -> Issues:
+    model = modelled(group)
+    found: Issues = []
+    for index, term in enumerate(terms):
+        if term.key not in model:
+            continue
+        field, values = model[term.key]
+        if _admitted(term, values) != values:
+            found.append(
+                (
+                    f"additional_requirements[{index}]",
+                    f"{term.key} {term.operator} {list(term.values)} contradicts {field} {sorted(values)}; "
+                    f"set {field} instead",
+                )
+            )
+    return found
+
+
+def label_contradictions(group: ResolvedNodeGroup) -> Issues:
+    model = modelled(group)
+    found: Issues = []
+    for key, value in group.labels.items():
+        if key in model and value not in model[key][1]:
+            field, values = model[key]
+            found.append((f"labels[{key!r}]", f"{value!r} contradicts {field} {sorted(values)}: no node can match"))
+    return found
