@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup plan plan-prod test lint typecheck unit render bench goldens readme clean
+.PHONY: setup plan plan-prod test lint typecheck unit render bench goldens readme catalog clean
 
 # uv installs the lock in seconds (pip takes minutes); a pinned uv is bootstrapped from PyPI into .tools/ once.
 UV_VERSION := 0.13.8
@@ -55,6 +55,10 @@ goldens: $(STAMP)
 ## Regenerate the README's field table from the models.
 readme: $(STAMP)
 	$(BIN)/python -m karpenter_infra.docs
+
+## Regenerate the shipped instance-type catalog from ../shared/reference/karpenter-v1.14 (a test checks it).
+catalog: $(STAMP)
+	$(BIN)/python -m karpenter_infra.catalog.generate
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .hypothesis

@@ -49,9 +49,14 @@ def _summarize(catalog: Catalog, bits: int) -> Summary:
     memory = [catalog.memory_mib[i] for i in ids]
     pods = [catalog.resources["pods"][i] for i in ids]
     priced = [(i, p) for i in ids if (p := catalog.prices[i]) is not None]
-    per_vcpu = sorted(
-        ((catalog.names[i], p / catalog.vcpus[i]) for i, p in priced if catalog.vcpus[i]), key=lambda t: (t[1], t[0])
-    )
+    # Ties (a family's sizes cost the same per vCPU) go to the smallest type: the one a pending pod gets first.
+    per_vcpu = [
+        (catalog.names[i], round(p / catalog.vcpus[i], 6))
+        for i, p in sorted(
+            ((i, p) for i, p in priced if catalog.vcpus[i]),
+            key=lambda t: (round(t[1] / catalog.vcpus[t[0]], 6), catalog.vcpus[t[0]], catalog.names[t[0]]),
+        )
+    ]
     smallest_cpu = min(ids, key=lambda i: (catalog.vcpus[i], catalog.names[i]))
     smallest_memory = min(ids, key=lambda i: (catalog.capacity_memory_mib(i), catalog.names[i]))
     extended = frozenset(
