@@ -22,7 +22,8 @@ def _pool(pool: PoolReport, report: CatalogReport) -> dict[str, Any]:
         "cheapest_per_vcpu": [
             {"instance_type": name, "price_per_vcpu_hour": round(price, 6)} for name, price in s.cheapest_per_vcpu
         ],
-        "warnings": [str(w.message) for w in pool.warnings],
+        "warnings": [w.message for w in pool.warnings],
+        "silenced_warnings": [{"kind": str(w.kind), "message": w.message} for w in pool.silenced],
     }
 
 
@@ -74,6 +75,8 @@ def render(data: dict[str, Any], console: Any) -> None:
     for pool in data["nodepools"]:
         for warning in pool["warnings"]:
             console.print(f"[yellow]warning:[/] {pool['nodepool']}: {warning}")
+        for silenced in pool["silenced_warnings"]:
+            console.print(f"silenced ({silenced['kind']}): {pool['nodepool']}: {silenced['message']}")
     for twin in data["twins"]:
         verdict = "same instance shapes" if twin["same_shapes"] else "DIFFERENT instance shapes"
         console.print(f"twins ({twin['why']}): {' + '.join(twin['nodepools'])}: {verdict}")

@@ -37,6 +37,8 @@ class PoolReport:
     bits: int
     summary: Summary
     warnings: list[Warning] = field(default_factory=list)
+    #: What the group's ``catalog_warnings_off`` silenced: not in the plan, still shown by ``explain``.
+    silenced: list[Warning] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +95,16 @@ def build_report(
     for group in sorted(groups, key=lambda g: g.name):
         bits = check_pool(group, pools[group.name], catalog)
         summary = summarize(catalog, bits)
-        warnings = [w for w in _pool_warnings(group, bits, summary, catalog) if w.kind not in silenced[group.name]]
-        reports[group.name] = PoolReport(group.name, group.nodepool_name, bits, summary, warnings)
+        report = reports[group.name] = PoolReport(group.name, group.nodepool_name, bits, summary)
+        for warning in _pool_warnings(group, bits, summary, catalog):
+            (report.silenced if warning.kind in silenced[group.name] else report.warnings).append(warning)
     twins = _twins(groups, reports)
     for twin in twins:
         for pool in twin.nodepools[1:]:
             group = next(g for g in groups if g.nodepool_name == pool)
-            if twin.differing.get(pool) and CatalogWarning.TWIN_SHAPES not in silenced[group.name]:
-                reports[group.name].warnings.append(
+            if twin.differing.get(pool):
+                report = reports[group.name]
+                (report.silenced if CatalogWarning.TWIN_SHAPES in silenced[group.name] else report.warnings).append(
                     Warning(
                         nodegroup_owner(group.name),
                         "instances",
