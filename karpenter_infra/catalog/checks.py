@@ -149,7 +149,8 @@ def _check_headroom(group: ResolvedNodeGroup, bits: int, catalog: Catalog) -> No
             raise _fail(
                 group,
                 f"headroom[{j}]",
-                f"a {entry.key} pod ({cpu_text} cpu, {memory_text}) fits no node the pool admits; the largest, "
+                f"headroom pods of size {entry.key} ({cpu_text} cpu, {memory_text}) fit no node the pool admits; the "
+                f"largest, "
                 f"{top}, has {catalog.resources['cpu'][i]}m cpu and {catalog.resources['memory'][i]}Mi allocatable",
             )
 

@@ -25,9 +25,10 @@ INSTANCE_FIELDS: dict[tuple[str, str], str] = {
 def field_of(term: dict[str, Any], group: ResolvedNodeGroup) -> tuple[str, str]:
     """``(field, value as the user wrote it)`` for a rendered requirement term."""
     key, operator, values = term["key"], term["operator"], list(term.get("values") or [])
+    written = f"{key} {operator}" + (f" {values}" if values else "")
     for j, raw in enumerate(group.additional_requirements):
         if raw.key == key and str(raw.operator) == operator and list(raw.values) == values:
-            return f"additional_requirements[{j}]", f"{key} {operator} {values}"
+            return f"additional_requirements[{j}]", written
     field = INSTANCE_FIELDS.get((key, operator))
     if field == "instances.min_generation" and len(values) == 1 and values[0].lstrip("-").isdigit():
         return field, str(int(values[0]) + 1)
@@ -37,7 +38,7 @@ def field_of(term: dict[str, Any], group: ResolvedNodeGroup) -> tuple[str, str]:
         return field, str([int(v) for v in values])
     if field is not None:
         return field, str(values)
-    return "requirements", f"{key} {operator} {values}"
+    return "requirements", written
 
 
 def short(field: str) -> str:

@@ -213,8 +213,9 @@ def refresh(
     except price_error as exc:
         prices = {name: p for name, p in zip(shipped.names, shipped.prices, strict=True) if p is not None}
         kept = sum(1 for r in records if r.name in prices)
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         notes.append(
-            f"prices: could not fetch on-demand prices ({exc}); kept the shipped {shipped.region} prices for "
+            f"prices: could not fetch on-demand prices ({reason}); kept the shipped {shipped.region} prices for "
             f"{kept} of {len(records)} types"
         )
         source = f"EC2 DescribeInstanceTypes, {region}; prices from the shipped {shipped.region} catalog"

@@ -159,8 +159,8 @@ def _pool_warnings(group: ResolvedNodeGroup, bits: int, summary: Summary, catalo
                 Warning(
                     owner,
                     f"headroom[{j}]",
-                    f"a {entry.key} pod fits the largest admitted node only within the {FIT_MARGIN:.0%} margin of "
-                    "its allocatable resources: it may stay pending",
+                    f"headroom pods of size {entry.key} fit the largest admitted node only within the "
+                    f"{FIT_MARGIN:.0%} margin of its allocatable resources: they may stay pending",
                     CatalogWarning.HEADROOM_EDGE,
                 )
             )
