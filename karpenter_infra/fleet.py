@@ -67,7 +67,9 @@ class Fleet:
         with _bulk_allocation():
             self.groups: list[ResolvedNodeGroup] = resolve(defaults, nodegroups, node_role)
             self._by_group: dict[str, list[Manifest]] = {g.name: self._render(g) for g in self.groups}
-        self.catalog_report: CatalogReport = fleet_report(self.groups, self._by_group, nodegroups, defaults, catalog)
+            self.catalog_report: CatalogReport = fleet_report(
+                self.groups, self._by_group, nodegroups, defaults, catalog
+            )
         self._shared: list[Manifest] = []
         if any(g.headroom for g in self.groups):
             self._shared = [priority_class(), namespace(defaults.headroom_namespace)]

@@ -36,11 +36,17 @@ def check_pool(group: ResolvedNodeGroup, pool: Manifest, catalog: Catalog) -> in
     requirements = pool_requirements(pool)
     bits = catalog.all
     for term in requirements:
-        values = tuple(term.get("values") or ())
-        unknown = _unknown_value(catalog, term["key"], term["operator"], values)
-        if unknown is not None:
-            raise _unknown(group, term, unknown, catalog)
-        bits &= catalog.select(term["key"], term["operator"], values)
+        memo = ("term", term["key"], term["operator"], *(term.get("values") or ()))
+        found = catalog.memo.get(memo)
+        if found is None:
+            values = tuple(term.get("values") or ())
+            found = catalog.memo[memo] = (
+                catalog.select(term["key"], term["operator"], values),
+                _unknown_value(catalog, term["key"], term["operator"], values),
+            )
+        if found[1] is not None:
+            raise _unknown(group, term, found[1], catalog)
+        bits &= found[0]
     if group.instances.instance_types or not bits:
         steps = trace(requirements, catalog)
         _check_explicit_types(group, steps, catalog)
@@ -60,18 +66,12 @@ def _suggest(value: str, known: list[str]) -> str:
 def _unknown_value(catalog: Catalog, key: str, operator: str, values: tuple[str, ...]) -> str | None:
     """A value no type carries is a typo or a type of another region: it would silently admit (or exclude) nothing.
 
-    Cached per term: a thousand pools share a handful of distinct terms.
+    ``check_pool`` caches it per term: a thousand pools share a handful of distinct terms.
     """
-    memo = ("unknown", key, operator, values)
-    if memo in catalog.memo:
-        found: str | None = catalog.memo[memo]
-        return found
-    found = None
     if operator in {"In", "NotIn"} and key not in _UNCHECKED_VALUES and catalog.knows(key):
         index = catalog.labels[key]
-        found = next((v for v in values if v not in index), None)
-    catalog.memo[memo] = found
-    return found
+        return next((v for v in values if v not in index), None)
+    return None
 
 
 def _unknown(group: ResolvedNodeGroup, term: Manifest, value: str, catalog: Catalog) -> SpecError:

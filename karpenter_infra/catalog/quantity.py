@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _QUANTITY = re.compile(r"^([+-]?[0-9.]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$")
 _SUFFIX = {
@@ -26,6 +27,7 @@ _SUFFIX = {
 MIB = 2.0**20
 
 
+@cache
 def parse(text: str | int) -> float | None:
     """The quantity in base units (cores, bytes, counts); ``None`` when it is not one (k8s.io/apimachinery
     ``resource.ParseQuantity`` grammar: a decimal number, then a binary, decimal-SI or exponent suffix)."""

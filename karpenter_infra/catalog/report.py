@@ -99,9 +99,10 @@ def build_report(
         for warning in _pool_warnings(group, bits, summary, catalog):
             (report.silenced if warning.kind in silenced[group.name] else report.warnings).append(warning)
     twins = _twins(groups, reports)
+    by_pool = {g.nodepool_name: g for g in groups}
     for twin in twins:
         for pool in twin.nodepools[1:]:
-            group = next(g for g in groups if g.nodepool_name == pool)
+            group = by_pool[pool]
             if twin.differing.get(pool):
                 report = reports[group.name]
                 (report.silenced if CatalogWarning.TWIN_SHAPES in silenced[group.name] else report.warnings).append(
@@ -183,13 +184,14 @@ def _twins(groups: Sequence[ResolvedNodeGroup], reports: Mapping[str, PoolReport
         if len(members) > 1:
             sets.setdefault(tuple(sorted(g.name for g in members)), "capacity-spread pair")
     twins = []
+    by_name = {g.name: g for g in groups}
     for names, why in sorted(sets.items()):
         # The first pool is the reference: the spread's lowest start (the spot pool), else the first by name.
         ordered = sorted(
             names,
             key=lambda n: (
-                next(g for g in groups if g.name == n).capacity_spread is None,
-                getattr(next(g for g in groups if g.name == n).capacity_spread, "start", 0),
+                by_name[n].capacity_spread is None,
+                getattr(by_name[n].capacity_spread, "start", 0),
                 n,
             ),
         )
