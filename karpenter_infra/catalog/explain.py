@@ -74,9 +74,9 @@ def render(data: dict[str, Any], console: Any) -> None:
     console.print(table)
     for pool in data["nodepools"]:
         for warning in pool["warnings"]:
-            console.print(f"[yellow]warning:[/] {pool['nodepool']}: {warning}")
+            console.print(f"[yellow]warning:[/] {pool['nodepool']}: {warning}", soft_wrap=True)
         for silenced in pool["silenced_warnings"]:
-            console.print(f"silenced ({silenced['kind']}): {pool['nodepool']}: {silenced['message']}")
+            console.print(f"silenced ({silenced['kind']}): {pool['nodepool']}: {silenced['message']}", soft_wrap=True)
     for twin in data["twins"]:
         verdict = "same instance shapes" if twin["same_shapes"] else "DIFFERENT instance shapes"
-        console.print(f"twins ({twin['why']}): {' + '.join(twin['nodepools'])}: {verdict}")
+        console.print(f"twins ({twin['why']}): {' + '.join(twin['nodepools'])}: {verdict}", soft_wrap=True)
