@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from karpenter_infra.catalog.data_format import CatalogData, TypeRecord, dump
+from karpenter_infra.catalog.quantity import parse
 
 REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "karpenter-v1.14"
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -34,15 +35,15 @@ _PRICE = re.compile(r'"([a-z0-9][a-z0-9.-]*)": ([0-9.]+)')
 _REGION_BLOCK = re.compile(r'^\t"([a-z0-9-]+)": \{$')
 
 
+#: The catalog's unit per resource, in base units: millicores, MiB, GiB; counts for the rest.
+_UNITS = {"cpu": 1e-3, "memory": 2.0**20, "ephemeral-storage": 2.0**30}
+
+
 def parse_quantity(resource: str, text: str) -> int:
-    """Allocatable amounts in the catalog's units: cpu in millicores, memory in MiB, ephemeral-storage in GiB."""
-    units = {"m": ("cpu", 1), "Mi": ("memory", 1), "Gi": ("ephemeral-storage", 1)}
-    for suffix, (name, factor) in units.items():
-        if text.endswith(suffix) and resource == name:
-            return int(text.removesuffix(suffix)) * factor
-    if resource == "cpu":
-        return int(text) * 1000
-    return int(text)
+    amount = parse(text)
+    if amount is None:
+        raise ValueError(f"{resource}: {text!r} is not a quantity")
+    return round(amount / _UNITS.get(resource, 1.0))
 
 
 def parse_instance_types(text: str) -> dict[str, TypeRecord]:

@@ -23,7 +23,7 @@ Manifest = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:
+class PoolWarning:
     owner: str
     field: str
     message: str
@@ -36,9 +36,9 @@ class PoolReport:
     nodepool: str
     bits: int
     summary: Summary
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[PoolWarning] = field(default_factory=list)
     #: What the group's ``catalog_warnings_off`` silenced: not in the plan, still shown by ``explain``.
-    silenced: list[Warning] = field(default_factory=list)
+    silenced: list[PoolWarning] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ class CatalogReport:
     twins: list[TwinReport]
 
     @property
-    def warnings(self) -> list[Warning]:
+    def warnings(self) -> list[PoolWarning]:
         return [w for name in sorted(self.pools) for w in self.pools[name].warnings]
 
 
@@ -106,7 +106,7 @@ def build_report(
             if twin.differing.get(pool):
                 report = reports[group.name]
                 (report.silenced if CatalogWarning.TWIN_SHAPES in silenced[group.name] else report.warnings).append(
-                    Warning(
+                    PoolWarning(
                         nodegroup_owner(group.name),
                         "instances",
                         f"differs from its twin {twin.nodepools[0]} ({twin.why}) in {twin.differing[pool]} "
@@ -117,12 +117,12 @@ def build_report(
     return CatalogReport(catalog, reports, twins)
 
 
-def _pool_warnings(group: ResolvedNodeGroup, bits: int, summary: Summary, catalog: Catalog) -> list[Warning]:
+def _pool_warnings(group: ResolvedNodeGroup, bits: int, summary: Summary, catalog: Catalog) -> list[PoolWarning]:
     owner = nodegroup_owner(group.name)
     found = []
     if "spot" in group.instances.capacity_types and summary.count < SPOT_MIN_TYPES:
         found.append(
-            Warning(
+            PoolWarning(
                 owner,
                 "instances",
                 f"spot pool admits {summary.count} instance types (fewer than {SPOT_MIN_TYPES}): one spot price or "
@@ -132,7 +132,7 @@ def _pool_warnings(group: ResolvedNodeGroup, bits: int, summary: Summary, catalo
         )
     if summary.only_old:
         found.append(
-            Warning(
+            PoolWarning(
                 owner,
                 "instances",
                 f"admits only previous-generation or Xen instance types ({', '.join(summary.families)}): "
@@ -143,7 +143,7 @@ def _pool_warnings(group: ResolvedNodeGroup, bits: int, summary: Summary, catalo
     if summary.price is not None and summary.price[0] > 0 and summary.price[1] / summary.price[0] > PRICE_SPREAD:
         low, high = summary.price
         found.append(
-            Warning(
+            PoolWarning(
                 owner,
                 "instances",
                 f"on-demand prices span {high / low:.0f}x (${low:.4f} to ${high:.2f} an hour, {catalog.region}): "
@@ -157,7 +157,7 @@ def _pool_warnings(group: ResolvedNodeGroup, bits: int, summary: Summary, catalo
         assert cpu is not None and memory is not None
         if fits(catalog, bits, cpu * 1000, memory / MIB, 0.0) is None:
             found.append(
-                Warning(
+                PoolWarning(
                     owner,
                     f"headroom[{j}]",
                     f"headroom pods of size {entry.key} fit the largest admitted node only within the "
