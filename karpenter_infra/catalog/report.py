@@ -97,7 +97,7 @@ def build_report(
         summary = summarize(catalog, bits)
         report = reports[group.name] = PoolReport(group.name, group.nodepool_name, bits, summary)
         for warning in _pool_warnings(group, bits, summary, catalog):
-            (report.silenced if warning.kind in silenced[group.name] else report.warnings).append(warning)
+            (report.silenced if warning.kind in silenced.get(group.name, ()) else report.warnings).append(warning)
     twins = _twins(groups, reports)
     by_pool = {g.nodepool_name: g for g in groups}
     for twin in twins:
@@ -105,7 +105,8 @@ def build_report(
             group = by_pool[pool]
             if twin.differing.get(pool):
                 report = reports[group.name]
-                (report.silenced if CatalogWarning.TWIN_SHAPES in silenced[group.name] else report.warnings).append(
+                off = silenced.get(group.name, frozenset())
+                (report.silenced if CatalogWarning.TWIN_SHAPES in off else report.warnings).append(
                     PoolWarning(
                         nodegroup_owner(group.name),
                         "instances",
