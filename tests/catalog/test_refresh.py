@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from karpenter_infra.catalog.data_format import from_document
 from karpenter_infra.catalog.model import Catalog
-from karpenter_infra.catalog.refresh import on_demand_prices, price_filters
+from karpenter_infra.catalog.refresh import PRICE_QUERIES, on_demand_prices, price_filters, refresh
 from karpenter_infra.cli import app
 from tests.catalog.support import PROJECT, catalog
 
@@ -34,33 +34,40 @@ def moto_endpoint() -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str, tmp_path: Path) -> None:
-    """Every client the command makes talks to the local server; no real credentials or config are read."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_ENDPOINT_URL": moto_endpoint,
-        "AWS_CONFIG_FILE": str(tmp_path / "none"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-        "AWS_MAX_ATTEMPTS": "1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+@pytest.fixture(scope="module")
+def refreshed(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """One ``catalog refresh --region eu-west-1`` against the local server: the file and what the command said.
+
+    Every client the command makes talks to the local server; no real credentials or config are read.
+    """
+    tmp = tmp_path_factory.mktemp("refresh")
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_ENDPOINT_URL": moto_endpoint,
+            "AWS_CONFIG_FILE": str(tmp / "none"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "none"),
+            "AWS_MAX_ATTEMPTS": "1",
+        }.items():
+            env.setenv(name, value)
+        env.delenv("AWS_PROFILE", raising=False)
+        out = tmp / "eu-west-1.json"
+        result = runner.invoke(app, ["catalog", "refresh", "--region", "eu-west-1", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        yield out, result.stderr
 
 
 def test_refresh_writes_the_region_catalog_and_keeps_shipped_prices_without_pricing(
-    aws_env: None, tmp_path: Path
+    refreshed: tuple[Path, str],
 ) -> None:
-    out = tmp_path / "eu-west-1.json"
-    result = runner.invoke(app, ["catalog", "refresh", "--region", "eu-west-1", "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    out, stderr = refreshed
     # moto serves no Pricing API: the command says so and keeps the shipped prices.
-    assert "warning: prices: could not fetch on-demand prices" in result.stderr
-    assert "kept the shipped us-east-1 prices for" in result.stderr
+    assert "warning: prices: could not fetch on-demand prices" in stderr
+    assert "kept the shipped us-east-1 prices for" in stderr
     document = json.loads(out.read_text())
-    refreshed = Catalog(document)
-    assert refreshed.region == "eu-west-1" and len(refreshed) > 1300
+    refreshed_catalog = Catalog(document)
+    assert refreshed_catalog.region == "eu-west-1" and len(refreshed_catalog) > 1300
     shipped = catalog()
     records = {r.name: r for r in from_document(document).types}
     shipped_records = {r.name: r for r in from_document(json.loads(Path(shipped_path()).read_text())).types}
@@ -74,12 +81,10 @@ def test_refresh_writes_the_region_catalog_and_keeps_shipped_prices_without_pric
     assert out.read_text() == out.read_text().strip() + "\n"
 
 
-def test_a_stack_points_at_a_refreshed_catalog(aws_env: None, tmp_path: Path) -> None:
+def test_a_stack_points_at_a_refreshed_catalog(refreshed: tuple[Path, str], tmp_path: Path) -> None:
     shutil.copytree(PROJECT / "stacks", tmp_path / "stacks", ignore=shutil.ignore_patterns("__pycache__"))
-    out = tmp_path / "catalogs" / "eu-west-1.json"
-    out.parent.mkdir()
-    result = runner.invoke(app, ["catalog", "refresh", "-r", "eu-west-1", "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    (tmp_path / "catalogs").mkdir()
+    shutil.copy(refreshed[0], tmp_path / "catalogs" / "eu-west-1.json")
     stack_file = tmp_path / "stacks" / "Pulumi.prod.yaml"
     config = yaml.safe_load(stack_file.read_text())
     config["config"]["karpenter-infra:platform"]["catalog"] = "catalogs/eu-west-1.json"
@@ -92,6 +97,38 @@ def test_a_stack_points_at_a_refreshed_catalog(aws_env: None, tmp_path: Path) ->
     missing = runner.invoke(app, ["explain", "-s", "prod", "--project-dir", str(tmp_path)])
     assert missing.exit_code == 2
     assert "error: stack 'prod' (karpenter-infra:platform): catalog:" in missing.stderr
+
+
+def test_refresh_merges_fetched_prices_into_the_described_types(moto_endpoint: str) -> None:
+    ec2 = boto3.client(
+        "ec2",
+        region_name="eu-west-1",
+        endpoint_url=moto_endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    pricing = boto3.client(
+        "pricing", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+    stubber = Stubber(pricing)
+    for tenancy, family in PRICE_QUERIES:
+        documents = [_price_document("m7i.xlarge", "0.2100000000")] if tenancy == "Shared" else []
+        stubber.add_response(
+            "get_products",
+            {"FormatVersion": "aws_v1", "PriceList": documents},
+            {
+                "ServiceCode": "AmazonEC2",
+                "Filters": price_filters("eu-west-1", tenancy, family),
+                "FormatVersion": "aws_v1",
+                "MaxResults": 100,
+            },
+        )
+    with stubber:
+        data, notes = refresh("eu-west-1", ec2, pricing, catalog())
+    assert notes == []
+    assert data.source == "EC2 DescribeInstanceTypes and Pricing GetProducts, eu-west-1"
+    prices = {r.name: r.price for r in data.types}
+    assert prices["m7i.xlarge"] == 0.21 and prices["c7i.xlarge"] is None
 
 
 def shipped_path() -> str:
