@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup plan plan-prod test lint typecheck unit render bench goldens readme clean
+.PHONY: setup plan plan-prod test lint typecheck unit render bench goldens readme catalog clean
 
 # uv installs the lock in seconds (pip takes minutes); a pinned uv is bootstrapped from PyPI into .tools/ once.
 UV_VERSION := 0.13.8
@@ -60,6 +60,10 @@ readme: $(STAMP)
 .PHONY: schema
 schema: $(STAMP)
 	$(BIN)/python -m karpenter_infra.wire.schema components/schema.json
+
+## Regenerate the shipped instance-type catalog from ../shared/reference/karpenter-v1.14 (a test checks it).
+catalog: $(STAMP)
+	$(BIN)/python -m karpenter_infra.catalog.generate
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .hypothesis

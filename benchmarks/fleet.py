@@ -1,4 +1,5 @@
-"""Time building, rendering and validating fleets of 10, 100 and 1,000 node groups, and the offline plan of 100.
+"""Time building, rendering, validating and checking against the instance-type catalog fleets of 10, 100 and 1,000
+node groups, and the offline plan of 100.
 
 Prints figures; asserts nothing (timings belong in a report, not in a test that flakes on a busy machine).
 Run: `make bench`.
@@ -20,6 +21,8 @@ from karpenter_infra import (
     NodeGroupDefaults,
     Taint,
 )
+from karpenter_infra.catalog.model import SHIPPED, Catalog, shipped_catalog
+from karpenter_infra.catalog.report import fleet_report
 
 DEFAULTS = NodeGroupDefaults(
     cluster_name="bench",
@@ -62,13 +65,26 @@ def best_of(runs: int, fn: Callable[[], object]) -> tuple[float, float]:
 
 
 def main() -> None:
-    print(f"{'node groups':>11}  {'models (s)':>10}  {'fleet build+render+validate (s)':>32}  {'objects':>7}")
+    load_best, _ = best_of(5, lambda: Catalog.load(SHIPPED))
+    print(f"catalog load and index (once per process): {load_best:.3f} s")
+    shipped_catalog()
+    header = f"{'node groups':>11}  {'models (s)':>10}  {'fleet build+render+validate+catalog (s)':>40}"
+    print(f"{header}  {'of which catalog (s)':>20}  {'objects':>7}")
     for count in (10, 100, 1000):
         models_best, _ = best_of(5, lambda c=count: nodegroups(c))  # type: ignore[misc]
         groups = nodegroups(count)
         fleet_best, fleet_median = best_of(5, lambda g=groups: Fleet(DEFAULTS, g, node_role="R").manifests())  # type: ignore[misc]
-        objects = len(Fleet(DEFAULTS, groups, node_role="R").manifests())
-        print(f"{count:>11}  {models_best:>10.3f}  {fleet_best:>16.3f} (median {fleet_median:.3f})  {objects:>7}")
+        fleet = Fleet(DEFAULTS, groups, node_role="R")
+        by_group = fleet.manifests_by_group()
+        catalog_best, _ = best_of(
+            5,
+            lambda f=fleet, b=by_group, g=groups: fleet_report(f.groups, b, g, DEFAULTS, None),  # type: ignore[misc]
+        )
+        objects = len(fleet.manifests())
+        print(
+            f"{count:>11}  {models_best:>10.3f}  {fleet_best:>24.3f} (median {fleet_median:.3f})"
+            f"  {catalog_best:>20.3f}  {objects:>7}"
+        )
     plan_100()
 
 

@@ -134,10 +134,20 @@ def check_production(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     return found
 
 
+def check_catalog(fleet: Fleet) -> list[Finding]:
+    """What the instance-type catalog says about the pools (errors were raised when the fleet was built)."""
+    return [Finding(w.owner, w.field, w.message) for w in fleet.catalog_report.warnings]
+
+
 def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     """Run every check; raise on the first error, return all warnings."""
     node_role_access(platform, fleet)
-    return [*check_versions(platform, fleet), *check_production(platform, fleet), *check_rules(platform, fleet)]
+    return [
+        *check_versions(platform, fleet),
+        *check_production(platform, fleet),
+        *check_rules(platform, fleet),
+        *check_catalog(fleet),
+    ]
 
 
 def check_rules(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:

@@ -166,6 +166,7 @@ def _register_importer() -> None:
 
 
 _register_importer()
+__import__("karpenter_infra.cli_catalog").cli_catalog.register(app)
 
 
 def main() -> None:

@@ -6,8 +6,9 @@ import gc
 import marshal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from karpenter_infra.catalog.report import CatalogReport, fleet_report
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.karpenter.validate import ManifestError, validate_manifest
 from karpenter_infra.render.ec2nodeclass import ec2_node_class
@@ -18,6 +19,9 @@ from karpenter_infra.rules.fleet import check_resolved
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolve import resolve
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
+
+if TYPE_CHECKING:
+    from karpenter_infra.catalog.model import Catalog
 
 Manifest = dict[str, Any]
 
@@ -47,7 +51,8 @@ class Fleet:
     """Build it and every manifest exists and has passed the Karpenter v1.14 rules, or a ``SpecError`` says why.
 
     ``node_role`` is the IAM role name the platform creates for nodes; groups that name no role or instance
-    profile of their own use it.
+    profile of their own use it. ``catalog`` is the instance-type catalog every NodePool must be able to launch
+    from (default: the shipped one).
     """
 
     def __init__(
@@ -56,6 +61,7 @@ class Fleet:
         nodegroups: Sequence[NodeGroup],
         *,
         node_role: str | None = None,
+        catalog: Catalog | None = None,
     ) -> None:
         self.defaults = defaults
         self.node_role = node_role
@@ -63,6 +69,9 @@ class Fleet:
             self.groups: list[ResolvedNodeGroup] = resolve(defaults, nodegroups, node_role)
             check_resolved(self.groups)
             self._by_group: dict[str, list[Manifest]] = {g.name: self._render(g) for g in self.groups}
+            self.catalog_report: CatalogReport = fleet_report(
+                self.groups, self._by_group, nodegroups, defaults, catalog
+            )
         self._shared: list[Manifest] = []
         if any(g.headroom for g in self.groups):
             self._shared = [priority_class(), namespace(defaults.headroom_namespace)]

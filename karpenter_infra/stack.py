@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from karpenter_infra.catalog.model import Catalog
+from karpenter_infra.catalog.stack import stack_catalog
 from karpenter_infra.errors import SpecError, issues_from
 from karpenter_infra.fleet import Fleet
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
@@ -31,9 +33,14 @@ class Stack:
     defaults: NodeGroupDefaults
     nodegroups: list[NodeGroup]
     config: dict[str, Any]
+    project_dir: Path | None = None
 
     def fleet(self) -> Fleet:
-        return Fleet(self.defaults, self.nodegroups, node_role=self.platform.node_role_name)
+        return Fleet(self.defaults, self.nodegroups, node_role=self.platform.node_role_name, catalog=self.catalog())
+
+    def catalog(self) -> Catalog | None:
+        """The catalog file the stack names (``platform.catalog``), or ``None`` for the shipped one."""
+        return stack_catalog(self.name, self.platform.catalog, self.project_dir or Path.cwd())
 
 
 def stack_file(project_dir: Path, name: str) -> Path:
@@ -88,4 +95,6 @@ def load_stack(name: str, project_dir: Path | None = None, config: dict[str, Any
             "cluster.name",
             f"{platform.cluster.name!r} differs from the nodegroup defaults' cluster_name {defaults.cluster_name!r}",
         )
-    return Stack(name=name, platform=platform, defaults=defaults, nodegroups=nodegroups, config=config)
+    return Stack(
+        name=name, platform=platform, defaults=defaults, nodegroups=nodegroups, config=config, project_dir=project_dir
+    )

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from karpenter_infra import Fleet, Instances, NodeGroup, NodeGroupDefaults, SpecError
+from karpenter_infra.catalog.warnings import CatalogWarning
 from karpenter_infra.checks import check, extra_node_roles
 from karpenter_infra.spec.platform import PlatformSpec
 
@@ -22,7 +23,8 @@ def platform(**overrides: Any) -> PlatformSpec:
 
 
 def fleet(*groups: NodeGroup, ami_version: str = "latest") -> Fleet:
-    defaults = NodeGroupDefaults(cluster_name="c", ami_version=ami_version)
+    # Catalog warnings (e.g. the price spread of unbounded sizes) have their own tests, in tests/catalog.
+    defaults = NodeGroupDefaults(cluster_name="c", ami_version=ami_version, catalog_warnings_off=list(CatalogWarning))
     return Fleet(defaults, list(groups), node_role="KarpenterNodeRole-c")
 
 

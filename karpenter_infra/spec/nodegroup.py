@@ -7,6 +7,7 @@ from typing import Annotated, Any, Self
 from pydantic import BeforeValidator, Field, StrictStr, ValidationError, model_validator
 from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
+from karpenter_infra.catalog.warnings import CatalogWarning
 from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
 from karpenter_infra.rules.settings import check_settings
 from karpenter_infra.schedule import OffHours
@@ -74,6 +75,13 @@ class NodeGroupSettings(Spec):
     limits: dict[str, Limit] | None = Field(
         default=None,
         description="Ceiling on the group's total capacity: `cpu`, `memory`, `nodes`, `nvidia.com/gpu`.",
+    )
+    catalog_warnings_off: list[CatalogWarning] | None = Field(
+        default=None,
+        description="Instance-catalog warnings to silence for the group: `spot-diversity` (spot pool under 15 "
+        "types), `previous-generation` (only previous-generation or Xen types), `price-spread` (on-demand prices "
+        "over 20x apart), `twin-shapes` (other shapes than its twin pool), `headroom-edge` (headroom fits only "
+        "within the margin).",
     )
 
     # --- disruption

@@ -195,6 +195,12 @@ class PlatformSpec(Spec):
     )
     production: bool = Field(default=False, description="Production stack: stricter plan-time warnings.")
     region: str | None = Field(default=None, description="AWS region; default: the provider's (`aws:region`).")
+    catalog: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Instance-type catalog file (from `karpenter-infra catalog refresh`), relative to the project "
+        "directory; default: the shipped us-east-1 catalog.",
+    )
     account_id: str | None = Field(
         default=None,
         pattern=r"^[0-9]{12}$",

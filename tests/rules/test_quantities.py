@@ -53,7 +53,10 @@ def test_refused(settings: dict[str, Any], field: str, words: str) -> None:
 @pytest.mark.parametrize(
     "settings",
     [
-        {"limits": {"cpu": 100, "memory": "400Gi", "nodes": 10, "nvidia.com/gpu": 8, "aws.amazon.com/neuron": 4}},
+        {
+            "instances": {"categories": ["g", "inf"]},
+            "limits": {"cpu": 100, "memory": "400Gi", "nodes": 10, "nvidia.com/gpu": 8, "aws.amazon.com/neuron": 4},
+        },
         {"limits": {"example.com/widget": 3, "ephemeral-storage": "1Ti", "pods": 500}},
         {"kubelet": {"system_reserved": {"cpu": "100m", "memory": "100Mi"}, "kube_reserved": {"cpu": "2"}}},
     ],

@@ -62,7 +62,7 @@ def platform(region: str) -> PlatformSpec:
 
 def fleet(zones: list[str]) -> Fleet:
     return Fleet(
-        NodeGroupDefaults(cluster_name="c"),
+        NodeGroupDefaults(cluster_name="c", catalog_warnings_off=["price-spread"]),
         [NodeGroup(name="web", availability_zones=zones)],
         node_role="KarpenterNodeRole-c",
     )

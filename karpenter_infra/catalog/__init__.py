@@ -1,0 +1,12 @@
+"""The instance-type catalog: which instance types each NodePool admits, and whether it can launch at all.
+
+``model`` (the indexed catalog), ``evaluate`` (requirements -> admitted set) and ``summary`` know nothing of node
+groups; ``checks`` and ``report`` read the rendered fleet against them; ``refresh`` and ``generate`` write catalog
+files. Nothing here imports Pulumi, and no component reads the catalog.
+"""
+
+from karpenter_infra.catalog.evaluate import admitted_types
+from karpenter_infra.catalog.model import Catalog, shipped_catalog
+from karpenter_infra.catalog.warnings import CatalogWarning
+
+__all__ = ["Catalog", "CatalogWarning", "admitted_types", "shipped_catalog"]

@@ -1,0 +1,212 @@
+"""The fleet against the catalog: what each NodePool admits, the plan-time warnings, and how twins compare.
+
+``Fleet`` builds one ``CatalogReport`` when it is built (errors raise there); ``checks`` turns its warnings into
+plan findings and ``explain`` prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from karpenter_infra.catalog.checks import FIT_MARGIN, check_pool
+from karpenter_infra.catalog.model import Catalog
+from karpenter_infra.catalog.quantity import MIB, parse
+from karpenter_infra.catalog.summary import Summary, fits, summarize
+from karpenter_infra.catalog.warnings import PRICE_SPREAD, SPOT_MIN_TYPES, CatalogWarning
+from karpenter_infra.errors import nodegroup_owner
+from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
+from karpenter_infra.spec.resolved import ResolvedNodeGroup
+
+Manifest = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolWarning:
+    owner: str
+    field: str
+    message: str
+    kind: CatalogWarning
+
+
+@dataclass(frozen=True, slots=True)
+class PoolReport:
+    group: str
+    nodepool: str
+    bits: int
+    summary: Summary
+    warnings: list[PoolWarning] = field(default_factory=list)
+    #: What the group's ``catalog_warnings_off`` silenced: not in the plan, still shown by ``explain``.
+    silenced: list[PoolWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class TwinReport:
+    """Pools meant to run the same workloads: one group label, or a spot pool and its on-demand capacity-spread twin."""
+
+    why: str
+    nodepools: tuple[str, ...]
+    same_shapes: bool
+    #: Per pool, how many of its shapes the first pool lacks.
+    differing: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogReport:
+    catalog: Catalog
+    pools: dict[str, PoolReport]
+    twins: list[TwinReport]
+
+    @property
+    def warnings(self) -> list[PoolWarning]:
+        return [w for name in sorted(self.pools) for w in self.pools[name].warnings]
+
+
+def fleet_report(
+    groups: Sequence[ResolvedNodeGroup],
+    manifests_by_group: Mapping[str, Sequence[Manifest]],
+    nodegroups: Sequence[NodeGroup],
+    defaults: NodeGroupDefaults,
+    catalog: Catalog | None,
+) -> CatalogReport:
+    """The hook ``Fleet`` calls once its manifests exist: ``catalog`` ``None`` means the shipped one."""
+    from karpenter_infra.catalog.model import shipped_catalog
+
+    pools = {
+        name: next(m for m in manifests if m["kind"] == "NodePool") for name, manifests in manifests_by_group.items()
+    }
+    inherited = defaults.catalog_warnings_off or []
+    silenced = {
+        g.name: frozenset(g.catalog_warnings_off if g.catalog_warnings_off is not None else inherited)
+        for g in nodegroups
+    }
+    return build_report(groups, pools, silenced, catalog or shipped_catalog())
+
+
+def build_report(
+    groups: Sequence[ResolvedNodeGroup],
+    pools: Mapping[str, Manifest],
+    silenced: Mapping[str, frozenset[CatalogWarning]],
+    catalog: Catalog,
+) -> CatalogReport:
+    """``pools`` is each group's rendered NodePool by group name; ``silenced`` the warnings each group turns off."""
+    reports: dict[str, PoolReport] = {}
+    for group in sorted(groups, key=lambda g: g.name):
+        bits = check_pool(group, pools[group.name], catalog)
+        summary = summarize(catalog, bits)
+        report = reports[group.name] = PoolReport(group.name, group.nodepool_name, bits, summary)
+        for warning in _pool_warnings(group, bits, summary, catalog):
+            (report.silenced if warning.kind in silenced.get(group.name, ()) else report.warnings).append(warning)
+    twins = _twins(groups, reports)
+    by_pool = {g.nodepool_name: g for g in groups}
+    for twin in twins:
+        for pool in twin.nodepools[1:]:
+            group = by_pool[pool]
+            if twin.differing.get(pool):
+                report = reports[group.name]
+                off = silenced.get(group.name, frozenset())
+                (report.silenced if CatalogWarning.TWIN_SHAPES in off else report.warnings).append(
+                    PoolWarning(
+                        nodegroup_owner(group.name),
+                        "instances",
+                        f"differs from its twin {twin.nodepools[0]} ({twin.why}) in {twin.differing[pool]} "
+                        "instance shapes (vCPU, memory, arch): the twins would run different hardware",
+                        CatalogWarning.TWIN_SHAPES,
+                    )
+                )
+    return CatalogReport(catalog, reports, twins)
+
+
+def _pool_warnings(group: ResolvedNodeGroup, bits: int, summary: Summary, catalog: Catalog) -> list[PoolWarning]:
+    owner = nodegroup_owner(group.name)
+    found = []
+    if "spot" in group.instances.capacity_types and summary.count < SPOT_MIN_TYPES:
+        found.append(
+            PoolWarning(
+                owner,
+                "instances",
+                f"spot pool admits {summary.count} instance types (fewer than {SPOT_MIN_TYPES}): one spot price or "
+                "capacity event can take them all; admit more families or sizes",
+                CatalogWarning.SPOT_DIVERSITY,
+            )
+        )
+    if summary.only_old:
+        found.append(
+            PoolWarning(
+                owner,
+                "instances",
+                f"admits only previous-generation or Xen instance types ({', '.join(summary.families)}): "
+                "raise instances.min_generation or name current families",
+                CatalogWarning.PREVIOUS_GENERATION,
+            )
+        )
+    if summary.price is not None and summary.price[0] > 0 and summary.price[1] / summary.price[0] > PRICE_SPREAD:
+        low, high = summary.price
+        found.append(
+            PoolWarning(
+                owner,
+                "instances",
+                f"on-demand prices span {high / low:.0f}x (${low:.4f} to ${high:.2f} an hour, {catalog.region}): "
+                "bound the sizes (instances.cores or exclude_sizes)",
+                CatalogWarning.PRICE_SPREAD,
+            )
+        )
+    for j, entry in enumerate(group.headroom):
+        cpu_text, memory_text = entry.resources
+        cpu, memory = parse(cpu_text), parse(memory_text)
+        assert cpu is not None and memory is not None
+        if fits(catalog, bits, cpu * 1000, memory / MIB, 0.0) is None:
+            found.append(
+                PoolWarning(
+                    owner,
+                    f"headroom[{j}]",
+                    f"headroom pods of size {entry.key} fit the largest admitted node only within the "
+                    f"{FIT_MARGIN:.0%} margin of its allocatable resources: they may stay pending",
+                    CatalogWarning.HEADROOM_EDGE,
+                )
+            )
+    return found
+
+
+def _twins(groups: Sequence[ResolvedNodeGroup], reports: Mapping[str, PoolReport]) -> list[TwinReport]:
+    sets: dict[tuple[str, ...], str] = {}
+    by_label: dict[str, list[ResolvedNodeGroup]] = {}
+    for group in groups:
+        by_label.setdefault(group.group_label, []).append(group)
+    for label, members in by_label.items():
+        if len(members) > 1:
+            sets.setdefault(tuple(sorted(g.name for g in members)), f"group label {label!r}")
+    by_class: dict[str, list[ResolvedNodeGroup]] = {}
+    for group in groups:
+        if group.capacity_spread is not None:
+            by_class.setdefault(group.nodeclass_name, []).append(group)
+    for members in by_class.values():
+        if len(members) > 1:
+            sets.setdefault(tuple(sorted(g.name for g in members)), "capacity-spread pair")
+    twins = []
+    by_name = {g.name: g for g in groups}
+    for names, why in sorted(sets.items()):
+        # The first pool is the reference: the spread's lowest start (the spot pool), else the first by name.
+        ordered = sorted(
+            names,
+            key=lambda n: (
+                by_name[n].capacity_spread is None,
+                getattr(by_name[n].capacity_spread, "start", 0),
+                n,
+            ),
+        )
+        first = reports[ordered[0]].summary.shapes
+        differing = {
+            reports[n].nodepool: len(reports[n].summary.shapes - first) + len(first - reports[n].summary.shapes)
+            for n in ordered[1:]
+        }
+        twins.append(
+            TwinReport(
+                why=why,
+                nodepools=tuple(reports[n].nodepool for n in ordered),
+                same_shapes=not any(differing.values()),
+                differing=differing,
+            )
+        )
+    return twins

@@ -1,0 +1,134 @@
+"""A NodePool that can never launch a node is an error when the fleet is built, naming the group and the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from karpenter_infra import Fleet, Headroom, Instances, NodeGroup, Requirement, SpecError
+from stacks.nodegroups import dev, prod
+from tests.catalog.support import fleet
+
+
+def error(group: NodeGroup) -> str:
+    with pytest.raises(SpecError) as caught:
+        fleet(group)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_the_requirement_that_empties_the_set_is_named_with_what_came_before() -> None:
+    group = NodeGroup(name="x", instances=Instances(categories=["t"], min_generation=9))
+    assert error(group) == "nodegroup 'x': instances.min_generation: 9 leaves no instance type in categories ['t']"
+    windows_arm = NodeGroup(name="w", instances=Instances(architecture="arm64", operating_systems=["windows"]))
+    assert error(windows_arm) == (
+        "nodegroup 'w': instances.operating_systems: ['windows'] leaves no instance type in "
+        "categories ['c', 'm', 'r'], architecture arm64"
+    )
+    gpu_c = NodeGroup(
+        name="g",
+        instances=Instances(categories=["c"]),
+        additional_requirements=[Requirement(key="karpenter.k8s.aws/instance-gpu-count", operator="Exists")],
+    )
+    assert error(gpu_c) == (
+        "nodegroup 'g': additional_requirements[0]: karpenter.k8s.aws/instance-gpu-count Exists leaves no instance "
+        "type in categories ['c'], architecture amd64"
+    )
+
+
+def test_an_explicit_type_outside_the_catalog_gets_the_closest_names() -> None:
+    group = NodeGroup(name="x", instances=Instances(instance_types=["m7i.xlarge", "m7q.xlarge"]))
+    assert error(group) == (
+        "nodegroup 'x': instances.instance_types: 'm7q.xlarge' is not in the instance-type catalog (us-east-1); "
+        "did you mean 'm7i.xlarge', 'm7g.xlarge', 'm7a.xlarge'?"
+    )
+
+
+def test_an_explicit_type_of_the_wrong_architecture_or_os_is_refused() -> None:
+    graviton = NodeGroup(name="x", instances=Instances(instance_types=["m7g.xlarge"]))
+    assert error(graviton) == (
+        "nodegroup 'x': instances.instance_types: 'm7g.xlarge' contradicts instances.architecture amd64: it is arm64"
+    )
+    windows = NodeGroup(
+        name="w",
+        instances=Instances(
+            instance_types=["m7g.xlarge", "m7i.xlarge"], architecture="multiarch", operating_systems=["windows"]
+        ),
+    )
+    assert error(windows) == (
+        "nodegroup 'w': instances.instance_types: 'm7g.xlarge' contradicts instances.operating_systems ['windows']: "
+        "it is arm64, and no Windows AMI runs on arm64"
+    )
+
+
+def test_an_explicit_type_excluded_again_by_its_family_is_refused() -> None:
+    group = NodeGroup(
+        name="x", instances=Instances(instance_types=["c6i.large", "c7i.large"], exclude_families=["c6i"])
+    )
+    assert error(group) == (
+        "nodegroup 'x': instances.instance_types: 'c6i.large' contradicts instances.exclude_families ['c6i']: "
+        "its karpenter.k8s.aws/instance-family is 'c6i'"
+    )
+
+
+def test_categories_and_families_that_do_not_exist_are_refused() -> None:
+    assert error(NodeGroup(name="x", instances=Instances(categories=["c", "zz"]))).startswith(
+        "nodegroup 'x': instances.categories: 'zz' is no instance-category of any instance type in the catalog "
+        "(known: a, c, d,"
+    )
+    assert error(NodeGroup(name="x", instances=Instances(exclude_families=["c6ix"]))).endswith(
+        "did you mean 'c6i', 'c6in', 'c6id'?"
+    )
+
+
+def test_min_values_the_admitted_set_cannot_meet() -> None:
+    group = NodeGroup(
+        name="x",
+        instances=Instances(instance_types=["c7i.large", "c7i.xlarge", "m7i.large"], min_values={"instance-family": 5}),
+    )
+    assert error(group) == (
+        "nodegroup 'x': instances.min_values: instance-family needs 5 distinct values, but the pool admits 2 (c7i, m7i)"
+    )
+    enough = Instances(instance_types=["c7i.large", "m7i.large"], min_values={"instance-family": 2})
+    fleet(NodeGroup(name="y", instances=enough))
+
+
+def test_a_headroom_pod_larger_than_every_admitted_node() -> None:
+    group = NodeGroup(
+        name="x", instances=Instances(cores=[2]), headroom=[Headroom(size="small"), Headroom(size="xlarge")]
+    )
+    assert error(group) == (
+        "nodegroup 'x': headroom[1]: headroom pods of size xlarge (8 cpu, 32Gi) fit no node the pool admits; the "
+        "largest, m2.xlarge, has 1930m cpu and 15203Mi allocatable"
+    )
+    fleet(NodeGroup(name="y", instances=Instances(cores=[16]), headroom=[Headroom(size="xlarge")]))
+
+
+def test_limits_below_the_smallest_admitted_node() -> None:
+    small_cpu = NodeGroup(name="x", instances=Instances(cores=[4]), limits={"cpu": 2})
+    assert error(small_cpu) == (
+        "nodegroup 'x': limits: cpu 2 is less than the smallest node the pool admits (c3.xlarge, 4 vCPU): "
+        "it can never launch"
+    )
+    small_memory = NodeGroup(name="x", instances=Instances(cores=[4]), limits={"memory": "4Gi"})
+    assert error(small_memory) == (
+        "nodegroup 'x': limits: memory 4Gi is less than the smallest node the pool admits (c3.xlarge, 7104Mi): "
+        "it can never launch"
+    )
+    fleet(NodeGroup(name="y", instances=Instances(cores=[4]), limits={"cpu": 4, "memory": "7104Mi"}))
+
+
+def test_a_gpu_limit_on_a_pool_without_gpu_types() -> None:
+    assert error(NodeGroup(name="x", limits={"nvidia.com/gpu": 4})) == (
+        "nodegroup 'x': limits: nvidia.com/gpu 4 is set, but no instance type the pool admits offers nvidia.com/gpu"
+    )
+    fleet(NodeGroup(name="g", instances=Instances(instance_types=["g5.xlarge"]), limits={"nvidia.com/gpu": 4}))
+    fleet(NodeGroup(name="n", limits={"nvidia.com/gpu": 0}))  # zero GPUs: a statement, not a mistake
+
+
+def test_the_repository_stacks_launch() -> None:
+    for module in (dev, prod):
+        built = Fleet(module.DEFAULTS, module.NODEGROUPS, node_role="R")
+        assert {name: pool.summary.count > 0 for name, pool in built.catalog_report.pools.items()} == {
+            g.name: True for g in module.NODEGROUPS
+        }
