@@ -23,7 +23,7 @@ from karpenter_infra.spec.nodeclass import (
     SecurityGroupSelectorTerm,
     SubnetSelectorTerm,
 )
-from karpenter_infra.spec.scheduling import CapacitySpread, LabelValue, Requirement, Taint, TaintEffect
+from karpenter_infra.spec.scheduling import CapacitySpread, Requirement, Taint, TaintEffect, ZoneName
 
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 LABEL_VALUE = r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
@@ -37,7 +37,7 @@ class NodeGroupSettings(Spec):
 
     # --- what to launch, and where
     instances: Instances | None = Field(default=None, description="Instance shape; overrides the defaults key by key.")
-    availability_zones: list[LabelValue] | None = Field(
+    availability_zones: list[ZoneName] | None = Field(
         default=None, description="Zones (`eu-west-1a`); empty means any zone the subnets offer."
     )
     additional_requirements: list[Requirement] | None = Field(

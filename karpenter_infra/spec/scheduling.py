@@ -17,6 +17,7 @@ __all__ = [
     "Requirement",
     "Taint",
     "TaintEffect",
+    "ZoneName",
     "capacity_spread_constraint",
 ]
 
@@ -32,6 +33,11 @@ class Taint(Spec):
 #: The CRD leaves requirement values unchecked (its pattern sits on the array), but Karpenter refuses them at run
 #: time and leaves the NodePool not ready: so they are checked here, as the label values they become.
 LabelValue = Annotated[str, StringConstraints(pattern=p.LABEL_VALUE_PATTERN, max_length=p.LABEL_VALUE_MAX_LENGTH)]
+#: A zone name is a label value that is never empty: ``topology.kubernetes.io/zone In [""]`` matches no node, so
+#: such a pool could never launch.
+ZoneName = Annotated[
+    str, StringConstraints(min_length=1, pattern=p.LABEL_VALUE_PATTERN, max_length=p.LABEL_VALUE_MAX_LENGTH)
+]
 
 
 class Requirement(Spec):
