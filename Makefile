@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup plan plan-prod test lint typecheck unit render bench goldens readme clean
+.PHONY: setup lock plan plan-prod test lint typecheck unit render bench goldens readme clean
 
 # uv installs the lock in seconds (pip takes minutes); a pinned uv is bootstrapped from PyPI into .tools/ once.
 UV_VERSION := 0.13.8
@@ -22,6 +22,11 @@ $(STAMP): requirements.lock pyproject.toml | $(UV)
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+## Re-pin requirements.lock from .venv after installing a new or upgraded dependency into it (see README).
+lock: $(STAMP)
+	$(UV) pip freeze --python $(BIN)/python --exclude-editable | sort -f > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 ## The main job: the dev stack's plan, offline, under Pulumi's mock runtime.
 plan: $(STAMP)
