@@ -55,6 +55,11 @@ def user_errors() -> Iterator[None]:
         fail(located(exc, "program"))
 
 
+def _directory(out: Path, command: str) -> None:
+    if out.exists() and not out.is_dir():
+        raise SpecError.one(command, "--out", f"{out} is a file; give a directory (it is created if missing)")
+
+
 def warn(findings: Any) -> None:
     for finding in findings:
         err.print(f"[yellow]warning:[/] {escape(str(finding))}", highlight=False)
@@ -79,8 +84,8 @@ def render(
 ) -> None:
     """Print (or write) the stack's fleet manifests: NodePools, EC2NodeClasses and headroom."""
     with user_errors():
-        if out is not None and out.exists() and not out.is_dir():
-            raise SpecError.one("render", "--out", f"{out} is a file; give a directory (it is created if missing)")
+        if out is not None:
+            _directory(out, "render")
         manifests = checked(load_stack(stack, project_dir)).manifests()
     if out is None:
         sys.stdout.write(to_yaml(manifests))
@@ -206,6 +211,8 @@ def dashboards(
 
     from karpenter_infra.monitoring.dashboards import dashboards as build
 
+    with user_errors():
+        _directory(out, "dashboards")
     out.mkdir(parents=True, exist_ok=True)
     for file_name, dashboard in build(datasource_uid=datasource).items():
         (out / file_name).write_text(json.dumps(dashboard, indent=2, sort_keys=True) + "\n")

@@ -255,6 +255,8 @@ def test_render_onto_an_existing_file_is_one_line(tmp_path: Path) -> None:
     line = one_error_line(runner.invoke(app, ["render", "-s", "dev", "-o", str(target), "--project-dir", str(PROJECT)]))
     assert f"--out: {target} is a file" in line
     assert target.read_text() == "mine\n"
+    line = one_error_line(runner.invoke(app, ["dashboards", "-o", str(target)]))
+    assert line == f"error: dashboards: --out: {target} is a file; give a directory (it is created if missing)"
 
 
 def test_unknown_keys_in_our_config_namespace_are_errors_with_a_guess(tmp_path: Path) -> None:
