@@ -6,10 +6,10 @@ Bad input is one line naming the node group and the field, with exit status 2.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -19,6 +19,10 @@ from rich.markup import escape
 from karpenter_infra.errors import SpecError
 from karpenter_infra.render.files import to_yaml, write_tree
 from karpenter_infra.stack import Stack, load_stack
+
+if TYPE_CHECKING:
+    from karpenter_infra.fleet import Fleet
+    from karpenter_infra.plan.mocks import PlanResult
 
 # Plain help (no rich panels): typer's rich help shows a `<bool>` value after every flag, which invites
 # `--json true`, and renders docstrings' markup raw. Plain help shows flags as flags.
@@ -60,12 +64,12 @@ def _directory(out: Path, command: str) -> None:
         raise SpecError.one(command, "--out", f"{out} is a file; give a directory (it is created if missing)")
 
 
-def warn(findings: Any) -> None:
+def warn(findings: Iterable[object]) -> None:
     for finding in findings:
         err.print(f"[yellow]warning:[/] {escape(str(finding))}", highlight=False)
 
 
-def checked(loaded: Stack) -> Any:
+def checked(loaded: Stack) -> Fleet:
     """The stack's fleet after every plan-time check (``checks.check``), its warnings printed once."""
     from karpenter_infra.checks import check
 
@@ -142,7 +146,7 @@ def plan(
     warn(result.warnings)
 
 
-def _run_consumer_program(reference: str, stack: str, project_dir: Path) -> Any:
+def _run_consumer_program(reference: str, stack: str, project_dir: Path) -> PlanResult:
     from karpenter_infra.locate import located
     from karpenter_infra.plan.mocks import MOCK_ACCOUNT
     from karpenter_infra.stack import CONFIG_KEY, check_config_keys, read_config
