@@ -49,8 +49,8 @@ class KarpenterPlatform(platform.KarpenterPlatform):
     cluster_name: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
     controller_role_arn: pulumi.Output[str]
-    node_role_name: pulumi.Output[str]
-    node_role_arn: pulumi.Output[str]
+    node_role_name: pulumi.Output[str | None]  # None when no group uses the platform node role
+    node_role_arn: pulumi.Output[str | None]
     instance_profile_name: pulumi.Output[str | None]
     queue_name: pulumi.Output[str | None]
     queue_arn: pulumi.Output[str | None]
