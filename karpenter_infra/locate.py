@@ -13,18 +13,34 @@ from __future__ import annotations
 
 import ast
 import functools
+import importlib.util
+import os
+import sysconfig
 import traceback
 from pathlib import Path
 from types import TracebackType
 
 import pydantic
 
-import karpenter_infra
 from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
 from karpenter_infra.spec.base import Spec
 
-#: Frames in these packages are the machinery, not the user's code.
-_LIBRARY_DIRS = tuple(str(Path(m.__file__ or "").resolve().parent) for m in (karpenter_infra, pydantic))
+
+#: Frames in these packages (and the standard library: asyncio, importlib) are the machinery, not the user's code.
+def _package_dir(name: str) -> str | None:
+    spec = importlib.util.find_spec(name)  # finds without importing: no Pulumi import in the pure layer
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    return str(Path(locations[0]).resolve()) if locations else None
+
+
+_LIBRARY_DIRS = tuple(
+    found + os.sep
+    for found in (
+        *(_package_dir(name) for name in ("karpenter_infra", "pydantic", "pulumi", "typer")),
+        str(Path(sysconfig.get_paths()["stdlib"]).resolve()),
+    )
+    if found is not None
+)
 _OWNERS = {"NodeGroup": "nodegroup", "NodeGroupDefaults": "defaults"}
 
 

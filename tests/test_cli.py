@@ -318,3 +318,14 @@ def test_plan_runs_a_consumer_program() -> None:
     assert "arn:aws:iam::111122223333:role/KarpenterController-shop-prod" in result.stdout
     bad = runner.invoke(app, ["plan", "--program", "shop_platform.program", "--project-dir", str(consumer)])
     assert "give the program as module:function" in one_error_line(bad)
+
+
+def test_a_model_error_inside_a_running_program_names_the_program_line(tmp_path: Path) -> None:
+    (tmp_path / "bad_program.py").write_text(
+        "from karpenter_infra import CapacitySpread, NodeGroup\n\n\n"
+        "def main() -> None:\n"
+        "    NodeGroup(name='late', capacity_spread=CapacitySpread(start=9, end=2))\n"
+    )
+    result = runner.invoke(app, ["plan", "--program", "bad_program:main", "--project-dir", str(tmp_path)])
+    line = one_error_line(result)
+    assert line.startswith("error: nodegroup 'late' (bad_program.py:5): capacity_spread: start (9) must not be")
