@@ -4,16 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup plan plan-prod test lint typecheck unit render bench goldens readme catalog clean
+.PHONY: setup lock plan plan-prod test lint typecheck unit render bench goldens readme catalog clean
 
 # uv installs the lock in seconds (pip takes minutes); a pinned uv is bootstrapped from PyPI into .tools/ once.
 UV_VERSION := 0.13.8
 TOOLS := .tools
 UV ?= $(TOOLS)/bin/uv
 
+# The interpreter's own pip installs the uv wheel into .tools/uv (uv is one static binary): creating a venv for it
+# would spend ~10 s in ensurepip. Without a usable pip (PEP 668 system Pythons), a throwaway venv's pip does it.
+PIP_QUIET := --quiet --disable-pip-version-check
 $(TOOLS)/bin/uv:
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	mkdir -p $(TOOLS)/bin
+	$(PYTHON) -m pip install $(PIP_QUIET) --target $(TOOLS)/uv uv==$(UV_VERSION) 2>/dev/null \
+		|| { $(PYTHON) -m venv $(TOOLS)/venv && $(TOOLS)/venv/bin/pip install $(PIP_QUIET) --target $(TOOLS)/uv uv==$(UV_VERSION); }
+	ln -sf ../uv/bin/uv $(TOOLS)/bin/uv
+	$(TOOLS)/bin/uv --version
 
 $(STAMP): requirements.lock pyproject.toml | $(UV)
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
@@ -22,6 +28,11 @@ $(STAMP): requirements.lock pyproject.toml | $(UV)
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+## Re-pin requirements.lock from .venv after installing a new or upgraded dependency into it (see README).
+lock: $(STAMP)
+	$(UV) pip freeze --python $(BIN)/python --exclude-editable | sort -f > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 ## The main job: the dev stack's plan, offline, under Pulumi's mock runtime.
 plan: $(STAMP)

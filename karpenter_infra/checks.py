@@ -19,6 +19,11 @@ from karpenter_infra.spec.platform import PlatformSpec
 #: The Karpenter release whose CRDs and rules this library validates against.
 VALIDATED_MINOR = (1, 14)
 
+#: The last Kubernetes minor EKS publishes optimized AMIs of an alias family for. EKS publishes no AL2 AMIs for 1.33
+#: and later (https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html): an ``al2@`` alias
+#: then resolves to no AMI and Karpenter launches no node. Explicit AMI ids or tags are the user's choice.
+LAST_PUBLISHED_MINOR = {"al2": (1, 32)}
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -39,14 +44,16 @@ def _version(text: str, owner: str, field: str) -> tuple[int, int, int]:
 
 
 def node_role_access(platform: PlatformSpec, fleet: Fleet) -> dict[str, str]:
-    """Every role nodes use, by name, with the type of its EKS access entry (the platform's role always included).
+    """Every role nodes use, by name, with the type of its EKS access entry (the platform's role if it is used).
 
     The controller must be allowed to pass each role, and EKS allows one access entry per principal: a role that both
     Linux and Windows node classes use cannot get the right entry for both, so that is an error.
     """
     cluster = platform.cluster.name
     own_role, own_profile = platform.node_role_name, platform.iam.instance_profile(cluster)
-    kinds: dict[str, set[str]] = {own_role: set()}
+    # The platform's own role counts only when something uses it (a group, or the instance profile made of it):
+    # a fleet whose groups all bring their own roles (imported from the chart) leaves no unused role behind.
+    kinds: dict[str, set[str]] = {own_role: set()} if own_profile is not None else {}
     for group in fleet.groups:
         nodeclass = group.nodeclass
         if nodeclass is None:
@@ -139,12 +146,47 @@ def check_catalog(fleet: Fleet) -> list[Finding]:
     return [Finding(w.owner, w.field, w.message) for w in fleet.catalog_report.warnings]
 
 
+def check_cluster_name(platform: PlatformSpec, fleet: Fleet) -> None:
+    """The node classes select subnets and security groups tagged for ``cluster_name``: it must be this cluster."""
+    if fleet.defaults.cluster_name != platform.cluster.name:
+        raise SpecError.one(
+            "defaults",
+            "cluster_name",
+            f"{fleet.defaults.cluster_name!r} differs from the platform's cluster.name {platform.cluster.name!r}",
+        )
+
+
+def check_ami_families(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
+    major, minor = (int(part) for part in platform.cluster.kubernetes_version.split("."))
+    found = []
+    for group in fleet.groups:
+        aliases = [t.alias for t in group.nodeclass.ami_selector_terms if t.alias] if group.nodeclass else []
+        for family in sorted({alias.split("@", 1)[0].lower() for alias in aliases}):
+            last = LAST_PUBLISHED_MINOR.get(family)
+            if last is not None and (major, minor) > last:
+                found.append(
+                    Finding(
+                        nodegroup_owner(group.name),
+                        "ami_family",
+                        f"EKS publishes no {family}@ AMIs for Kubernetes {platform.cluster.kubernetes_version} "
+                        f"(the last is {last[0]}.{last[1]}): use AL2023 or Bottlerocket",
+                    )
+                )
+    return found
+
+
 def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
-    """Run every check; raise on the first error, return all warnings."""
+    """Run every check; raise on the first error, return all warnings.
+
+    The one validation path: the CLI (render, diff, schedule) and ``KarpenterPlatform`` (plan, preview, up) both call
+    this, once, before anything is registered.
+    """
+    check_cluster_name(platform, fleet)
     node_role_access(platform, fleet)
     return [
         *check_versions(platform, fleet),
         *check_production(platform, fleet),
+        *check_ami_families(platform, fleet),
         *check_rules(platform, fleet),
         *check_catalog(fleet),
     ]

@@ -1,21 +1,38 @@
-"""``karpenter-infra``: render, plan and diff stacks offline."""
+"""karpenter-infra: work with the stacks of a Karpenter fleet offline, without a Pulumi CLI, AWS or a cluster.
+
+Bad input is one line naming the node group and the field, with exit status 2.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from karpenter_infra.errors import SpecError
 from karpenter_infra.render.files import to_yaml, write_tree
-from karpenter_infra.stack import load_stack
+from karpenter_infra.stack import Stack, load_stack
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+if TYPE_CHECKING:
+    from karpenter_infra.fleet import Fleet
+    from karpenter_infra.plan.mocks import PlanResult
+
+# Plain help (no rich panels): typer's rich help shows a `<bool>` value after every flag, which invites
+# `--json true`, and renders docstrings' markup raw. Plain help shows flags as flags.
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__, rich_markup_mode=None)
 # soft_wrap: errors name files and fields; a line break inside a path breaks grep and CI log search.
 err = Console(stderr=True, soft_wrap=True)
+
+#: ``diff --exit-code`` exits with this when some NodePool or EC2NodeClass change replaces or removes nodes.
+#: Not 1 (an unexpected crash) and not 2 (bad input), so CI tells the three apart.
+EXIT_REPLACES_NODES = 3
 
 StackOption = Annotated[str, typer.Option("--stack", "-s", help="Stack name: reads stacks/Pulumi.<stack>.yaml.")]
 ProjectOption = Annotated[
@@ -24,8 +41,41 @@ ProjectOption = Annotated[
 
 
 def fail(exc: SpecError) -> None:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
     raise typer.Exit(2)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Every error in the user's input, wherever it surfaces (stack file, nodegroup module, program, components),
+    ends here as one line and exit status 2."""
+    from karpenter_infra.locate import located
+
+    try:
+        yield
+    except SpecError as exc:
+        fail(exc)
+    except ValidationError as exc:  # a model the user's code built outside any module we load
+        fail(located(exc, "program"))
+
+
+def _directory(out: Path, command: str) -> None:
+    if out.exists() and not out.is_dir():
+        raise SpecError.one(command, "--out", f"{out} is a file; give a directory (it is created if missing)")
+
+
+def warn(findings: Iterable[object]) -> None:
+    for finding in findings:
+        err.print(f"[yellow]warning:[/] {escape(str(finding))}", highlight=False)
+
+
+def checked(loaded: Stack) -> Fleet:
+    """The stack's fleet after every plan-time check (``checks.check``), its warnings printed once."""
+    from karpenter_infra.checks import check
+
+    fleet = loaded.fleet()
+    warn(check(loaded.platform, fleet))
+    return fleet
 
 
 @app.command()
@@ -37,11 +87,10 @@ def render(
     project_dir: ProjectOption = Path("."),
 ) -> None:
     """Print (or write) the stack's fleet manifests: NodePools, EC2NodeClasses and headroom."""
-    try:
-        manifests = load_stack(stack, project_dir).fleet().manifests()
-    except SpecError as exc:
-        fail(exc)
-        return
+    with user_errors():
+        if out is not None:
+            _directory(out, "render")
+        manifests = checked(load_stack(stack, project_dir)).manifests()
     if out is None:
         sys.stdout.write(to_yaml(manifests))
     else:
@@ -53,54 +102,107 @@ def render(
 def plan(
     stack: StackOption = "dev",
     as_json: Annotated[
-        bool, typer.Option("--json", help="Every resource as {type, name, parent, inputs, depends_on}.")
+        bool, typer.Option("--json", help="Print every resource as {type, name, parent, inputs, depends_on}.")
     ] = False,
+    program: Annotated[
+        str | None,
+        typer.Option(
+            "--program",
+            help="Run your own Pulumi program instead, given as module:function (e.g. shop_platform.program:main), "
+            "with the config of the stack file Pulumi.<stack>.yaml (in --project-dir or its stacks/).",
+            show_default=False,
+        ),
+    ] = None,
     project_dir: ProjectOption = Path("."),
 ) -> None:
-    """Run the real Pulumi program offline under the mock runtime and show what it would create."""
-    from karpenter_infra.plan.mocks import run_program
-    from karpenter_infra.plan.report import print_plan
-    from karpenter_infra.program import deploy
+    """Run the Pulumi program offline under the mock runtime and show what it would create, and its outputs."""
+    from karpenter_infra.plan.mocks import MOCK_ACCOUNT, run_program
+    from karpenter_infra.plan.report import print_outputs, print_plan
 
-    try:
-        loaded = load_stack(stack, project_dir)
-        platforms = []
-        result = run_program(
-            lambda: platforms.append(deploy(loaded)),
-            stack=stack,
-            region=loaded.platform.region or str(loaded.config.get("aws:region", "us-east-1")),
-            partition=loaded.platform.partition or "aws",
-        )
-    except SpecError as exc:
-        fail(exc)
-        return
+    with user_errors():
+        if program is None:
+            from karpenter_infra.program import deploy
+
+            loaded = load_stack(stack, project_dir)
+            platform = loaded.platform
+            result = run_program(
+                lambda: deploy(loaded),
+                stack=stack,
+                region=platform.region or str(loaded.config.get("aws:region", "us-east-1")),
+                partition=platform.partition or "aws",
+                account_id=platform.account_id or MOCK_ACCOUNT,
+                config=loaded.config,
+            )
+        else:
+            result = _run_consumer_program(program, stack, project_dir)
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
     else:
         # Wide enough for resource names when piped (CI logs); a terminal keeps its own width.
-        print_plan(result, stack, Console(highlight=False, width=None if sys.stdout.isatty() else 160))
-    for finding in platforms[0].findings if platforms else []:
-        err.print(f"[yellow]warning:[/] {finding}", highlight=False)
+        console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+        print_plan(result, stack, console)
+        print_outputs(result, console)
+    # What the program logged (the platform logs each check's warning): printed once, here.
+    warn(result.warnings)
+
+
+def _run_consumer_program(reference: str, stack: str, project_dir: Path) -> PlanResult:
+    from karpenter_infra.locate import located
+    from karpenter_infra.plan.mocks import MOCK_ACCOUNT
+    from karpenter_infra.stack import CONFIG_KEY, check_config_keys, read_config
+    from karpenter_infra.testing import load_program, run
+
+    candidates = [project_dir / f"Pulumi.{stack}.yaml", project_dir / "stacks" / f"Pulumi.{stack}.yaml"]
+    path = next((c for c in candidates if c.is_file()), None)
+    config = read_config(stack, path) if path is not None else {}
+    check_config_keys(stack, config)
+    try:
+        function = load_program(reference, project_dir)
+    except ValueError as exc:
+        raise SpecError.one("plan", "--program", str(exc)) from None
+    except ValidationError as exc:
+        raise located(exc, f"program {reference!r}") from None
+    except ImportError as exc:
+        raise SpecError.one("plan", "--program", f"{reference!r}: {exc}") from None
+    platform = config.get(CONFIG_KEY)
+    settings = platform if isinstance(platform, dict) else {}
+    return run(
+        function,
+        stack=stack,
+        project=project_dir.resolve().name,
+        region=str(settings.get("region") or config.get("aws:region") or "us-east-1"),
+        partition=str(settings.get("partition") or "aws"),
+        account_id=str(settings.get("account_id") or MOCK_ACCOUNT),
+        config=config,
+    )
 
 
 @app.command()
 def diff(
     stack: StackOption = "dev",
     base: Annotated[str, typer.Option("--base", help="Git revision to compare with.")] = "HEAD",
+    exit_code: Annotated[
+        bool,
+        typer.Option(
+            "--exit-code",
+            help=f"Exit with status {EXIT_REPLACES_NODES} when a change replaces or removes nodes (0 otherwise), "
+            "so CI can gate on it.",
+        ),
+    ] = False,
     project_dir: ProjectOption = Path("."),
 ) -> None:
     """Per-object, per-field diff of the stack's manifests against a git revision, and which changes replace nodes."""
-    from karpenter_infra.diff import diff_manifests, report
+    from karpenter_infra.diff import diff_manifests, replaces_nodes, report
     from karpenter_infra.revision import render_at_revision
 
-    try:
+    with user_errors():
         loaded = load_stack(stack, project_dir)
-        head = loaded.fleet().manifests()
+        head = checked(loaded).manifests()
         before = render_at_revision(project_dir, base, stack)
-    except SpecError as exc:
-        fail(exc)
-        return
-    sys.stdout.write(report(diff_manifests(before, head, loaded.defaults.group_label_key)))
+    changes = diff_manifests(before, head, loaded.defaults.group_label_key)
+    sys.stdout.write(report(changes))
+    if exit_code and replaces_nodes(changes):
+        raise typer.Exit(EXIT_REPLACES_NODES)
 
 
 @app.command()
@@ -113,6 +215,8 @@ def dashboards(
 
     from karpenter_infra.monitoring.dashboards import dashboards as build
 
+    with user_errors():
+        _directory(out, "dashboards")
     out.mkdir(parents=True, exist_ok=True)
     for file_name, dashboard in build(datasource_uid=datasource).items():
         (out / file_name).write_text(json.dumps(dashboard, indent=2, sort_keys=True) + "\n")
@@ -143,10 +247,10 @@ def schedule(
     if instant.tzinfo is None:
         err.print("[bold red]error:[/] --at: give the instant's UTC offset, e.g. 2026-11-23T21:00+01:00")
         raise typer.Exit(2)
-    try:
-        groups = [g for g in load_stack(stack, project_dir).fleet().groups if g.off_hours is not None]
-    except SpecError as exc:
-        fail(exc)
+    with user_errors():
+        groups = [g for g in checked(load_stack(stack, project_dir)).groups if g.off_hours is not None]
+    if not groups:
+        typer.echo(f"stack {stack!r} schedules no node group: none sets off_hours")
         return
     table = Table(title=f"off-hours at {instant.isoformat()}")
     for column in ("group", "nodepool", "now", "next change"):

@@ -19,15 +19,38 @@ MISSING = object()
 class Impact(StrEnum):
     DRIFT = "drift"  # Karpenter replaces the nodes
     BEHAVIOUR = "behaviour"  # how Karpenter scales and disrupts, no replacement
-    HEADROOM = "headroom"  # placeholder pods only
+    OFF_HOURS = "off-hours"  # the scale-to-zero CronJobs and their RBAC
+    HEADROOM = "headroom"  # placeholder pods, their PriorityClass and namespace
+    MONITORING = "monitoring"  # alert rules, dashboards
+    OTHER = "other"  # any other object the fleet renders
     METADATA = "metadata"  # labels on the Karpenter object itself
+    NEW = "new"  # an added object: nothing that exists changes
+
+
+#: Kinds whose objects own nodes: removing one removes its nodes.
+NODE_KINDS = ("NodePool", "EC2NodeClass")
+
+
+def category(manifest: Manifest) -> Impact:
+    """What a non-Karpenter object is for, from the labels the renderers give it (``render/offhours.py``,
+    ``render/headroom.py``) and its kind."""
+    metadata = manifest.get("metadata", {})
+    labels = metadata.get("labels", {}) or {}
+    if labels.get("app.kubernetes.io/component") == "off-hours":
+        return Impact.OFF_HOURS
+    if "karpenter-infra/headroom" in labels or "headroom" in str(metadata.get("name", "")):
+        return Impact.HEADROOM
+    if manifest.get("kind") in ("PrometheusRule", "ServiceMonitor") or "grafana_dashboard" in labels:
+        return Impact.MONITORING
+    return Impact.OTHER
 
 
 #: NodePool paths that change how Karpenter behaves but not the nodes it launched.
 _NODEPOOL_BEHAVIOUR = ("spec.weight", "spec.limits", "spec.disruption", "spec.replicas")
 
 
-def impact(kind: str, path: str) -> Impact:
+def impact(kind: str, path: str, other: Impact = Impact.HEADROOM) -> Impact:
+    """The impact of a change at ``path``; ``other`` is what an object that is not a pool or class is for."""
     if path.startswith("metadata."):
         return Impact.METADATA
     if kind == "NodePool":
@@ -35,7 +58,7 @@ def impact(kind: str, path: str) -> Impact:
     if kind == "EC2NodeClass":
         # Every EC2NodeClass field is part of the launch configuration: changing one drifts the nodes using it.
         return Impact.DRIFT
-    return Impact.HEADROOM
+    return other
 
 
 @dataclass(frozen=True)
@@ -54,13 +77,22 @@ class ObjectChange:
     group: str
     change: str  # added, removed, changed
     fields: tuple[FieldChange, ...] = ()
+    what: Impact = Impact.HEADROOM  # what the object is for, when it is not a NodePool or EC2NodeClass
 
     @property
     def impact(self) -> Impact:
-        if self.change != "changed":
-            return Impact.DRIFT if self.kind in ("NodePool", "EC2NodeClass") else Impact.HEADROOM
+        if self.change == "added":
+            # A new pool launches nodes only as pending pods need them; no existing node is touched.
+            return Impact.NEW
+        if self.change == "removed":
+            # Karpenter drains and terminates the nodes of a deleted NodePool.
+            return Impact.DRIFT if self.kind in NODE_KINDS else self.what
         order = list(Impact)
         return min((f.impact for f in self.fields), key=order.index)
+
+    @property
+    def replaces_nodes(self) -> bool:
+        return self.impact is Impact.DRIFT
 
 
 Requirement = dict[str, Any]
@@ -126,13 +158,15 @@ def _requirement_key(path: str) -> str | None:
     return None if key.isdigit() else key
 
 
-def _field_change(kind: str, path: str, before: Any, after: Any, widened: set[str]) -> FieldChange:
+def _field_change(
+    kind: str, path: str, before: Any, after: Any, widened: set[str], what: Impact = Impact.HEADROOM
+) -> FieldChange:
     key = _requirement_key(path) if kind == "NodePool" else None
     if key is not None and path.endswith("].minValues"):
         return FieldChange(path, before, after, Impact.BEHAVIOUR, "flexibility floor: existing nodes still match")
     if key is not None and key in widened:
         return FieldChange(path, before, after, Impact.BEHAVIOUR, "widens: existing nodes still match")
-    return FieldChange(path, before, after, impact(kind, path))
+    return FieldChange(path, before, after, impact(kind, path, what))
 
 
 def _segments(items: list[dict[str, Any]]) -> list[str]:
@@ -194,21 +228,22 @@ def diff_manifests(
     for identity in sorted(before.keys() | after.keys()):
         kind, name = identity
         old, new = before.get(identity), after.get(identity)
-        group = _group(new if new is not None else old, group_label_key)  # type: ignore[arg-type]
+        manifest: Manifest = new if new is not None else old  # type: ignore[assignment]
+        group, what = _group(manifest, group_label_key), category(manifest)
         if old is None:
-            changes.append(ObjectChange(kind, name, group, "added"))
+            changes.append(ObjectChange(kind, name, group, "added", what=what))
         elif new is None:
-            changes.append(ObjectChange(kind, name, group, "removed"))
+            changes.append(ObjectChange(kind, name, group, "removed", what=what))
         else:
             old_flat, new_flat = flatten(old), flatten(new)
             widened = widened_keys(_requirements(old), _requirements(new)) if kind == "NodePool" else set()
             fields = tuple(
-                _field_change(kind, path, old_flat.get(path, MISSING), new_flat.get(path, MISSING), widened)
+                _field_change(kind, path, old_flat.get(path, MISSING), new_flat.get(path, MISSING), widened, what)
                 for path in sorted(old_flat.keys() | new_flat.keys())
                 if old_flat.get(path, MISSING) != new_flat.get(path, MISSING)
             )
             if fields:
-                changes.append(ObjectChange(kind, name, group, "changed", fields))
+                changes.append(ObjectChange(kind, name, group, "changed", fields, what))
     return changes
 
 
@@ -228,7 +263,12 @@ def report(changes: Iterable[ObjectChange]) -> str:
         lines.append(f"nodegroup {group}:")
         for change in by_group[group]:
             note = f"{change.impact.value} only"
-            if change.impact is Impact.DRIFT:
+            if change.impact is Impact.NEW:
+                is_for = "" if change.kind in NODE_KINDS else f" {change.what.value}"
+                note = f"new{is_for}: replaces no node"
+            elif change.change == "removed" and change.impact is Impact.DRIFT:
+                note = "REMOVES NODES: Karpenter drains and terminates them"
+            elif change.impact is Impact.DRIFT:
                 # Karpenter checks requirement drift against each node's labels: only non-matching nodes go.
                 only_requirements = change.fields and all(
                     ".requirements[" in f.path for f in change.fields if f.impact is Impact.DRIFT
@@ -238,6 +278,11 @@ def report(changes: Iterable[ObjectChange]) -> str:
             for field in change.fields:
                 why = f"{field.impact.value}, {field.note}" if field.note else field.impact.value
                 lines.append(f"    {field.path}: {_show(field.before)} -> {_show(field.after)}  ({why})")
-    drift = sum(1 for group in by_group.values() for c in group if c.impact is Impact.DRIFT)
+    drift = sum(1 for group in by_group.values() for c in group if c.replaces_nodes)
     lines.append(f"{drift} object(s) will make Karpenter replace nodes")
     return "\n".join(lines) + "\n"
+
+
+def replaces_nodes(changes: Iterable[ObjectChange]) -> bool:
+    """Whether any change replaces or removes nodes: what ``diff --exit-code`` gates on."""
+    return any(change.replaces_nodes for change in changes)

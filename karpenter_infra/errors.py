@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+import typing
 from collections.abc import Iterable, Sequence
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 
 class SpecError(Exception):
@@ -40,11 +42,42 @@ def loc_to_path(loc: Iterable[int | str]) -> str:
     return path or "(root)"
 
 
-def issues_from(exc: ValidationError) -> list[tuple[str, str]]:
+def issues_from(exc: ValidationError, model: type[BaseModel] | None = None) -> list[tuple[str, str]]:
+    """One ``(field, problem)`` per error; with ``model``, a misspelled key gets a "did you mean"."""
     issues = []
     for err in exc.errors(include_url=False):
         message = err["msg"]
         if err["type"] not in {"missing", "extra_forbidden"} and "input" in err:
             message = f"{message}, got {err['input']!r}"
+        if err["type"] == "extra_forbidden" and model is not None:
+            message += did_you_mean(str(err["loc"][-1]), _fields_at(model, err["loc"][:-1]))
         issues.append((loc_to_path(err["loc"]), message.removeprefix("Value error, ")))
     return issues
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
+    """The field names of the model found by following ``loc`` from ``model`` (lists and dicts stepped through)."""
+    current: object = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        current = _model_in(current.model_fields[part].annotation)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _model_in(annotation: object) -> object:
+    """The model inside ``X | None``, ``list[X]`` or ``dict[str, X]``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pulumi
 
 from karpenter_infra.components.platform import KarpenterPlatform
-from karpenter_infra.stack import CONFIG_KEY, Stack, load_stack
+from karpenter_infra.stack import CONFIG_KEY, Stack, check_config_keys, load_stack
 
 
 def deploy(stack: Stack) -> KarpenterPlatform:
@@ -23,5 +23,8 @@ def deploy(stack: Stack) -> KarpenterPlatform:
 
 def main(project_dir: Path) -> None:
     """Entry point under the Pulumi engine: the engine hands over the stack's config, already decrypted."""
+    from pulumi.runtime.config import CONFIG, get_config_env
+
+    check_config_keys(pulumi.get_stack(), {**get_config_env(), **CONFIG.get()})  # typos in our namespace, as offline
     config = {CONFIG_KEY: pulumi.Config("karpenter-infra").require_object("platform")}
     deploy(load_stack(pulumi.get_stack(), project_dir, config=config))

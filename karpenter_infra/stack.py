@@ -18,12 +18,15 @@ from pydantic import ValidationError
 
 from karpenter_infra.catalog.model import Catalog
 from karpenter_infra.catalog.stack import stack_catalog
-from karpenter_infra.errors import SpecError, issues_from
+from karpenter_infra.errors import SpecError, did_you_mean, issues_from
 from karpenter_infra.fleet import Fleet
+from karpenter_infra.locate import located
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.platform import PlatformSpec
 
 CONFIG_KEY = "karpenter-infra:platform"
+#: Every key of the ``karpenter-infra`` config namespace this library reads; any other is a typo.
+CONFIG_KEYS = (CONFIG_KEY,)
 
 
 @dataclass(frozen=True)
@@ -54,27 +57,65 @@ def platform_from_config(stack: str, raw: object) -> PlatformSpec:
     try:
         return PlatformSpec.model_validate(raw)
     except ValidationError as exc:
-        raise SpecError(owner, issues_from(exc)) from None
+        raise SpecError(owner, issues_from(exc, PlatformSpec)) from None
 
 
-def load_nodegroups(module_name: str, project_dir: Path) -> tuple[NodeGroupDefaults, list[NodeGroup]]:
-    """Run the stack's module from this project's files, fresh each time, never a cached module of another tree."""
+def check_config_keys(stack: str, config: dict[str, Any]) -> None:
+    """Keys of our namespace that nothing reads are typos (``karpenter-infra:plaftorm``): say so, with a guess."""
+    for key in sorted(config):
+        if key.startswith("karpenter-infra:") and key not in CONFIG_KEYS:
+            raise SpecError.one(f"stack {stack!r}", key, "unknown config key" + did_you_mean(key, CONFIG_KEYS))
+
+
+def import_module(module_name: str, project_dir: Path, owner: str) -> Any:
+    """Run a user's module from this project's files, fresh each time, never a cached module of another tree.
+
+    This is where the user's code runs, so its errors become one-line ``SpecError``s here: a model that fails on
+    its own (a nested ``CapacitySpread``) is pinned to the group and field by ``locate``.
+    """
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
     path = project_dir.joinpath(*module_name.split(".")).with_suffix(".py")
-    if path.is_file():
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    else:  # an installed package of the user's, not a file of this project
-        module = importlib.import_module(module_name)
+    try:
+        if path.is_file():
+            spec = importlib.util.spec_from_file_location(module_name, path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+        # an installed package of the user's, not a file of this project
+        return importlib.import_module(module_name)
+    except ValidationError as exc:
+        raise located(exc, f"module {module_name!r}") from None
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
+            raise  # the module exists; something it imports does not: that traceback is the user's to read
+        raise SpecError.one(owner, "nodegroups", f"no module {module_name!r} (no file {path})") from None
+
+
+def load_nodegroups(
+    module_name: str, project_dir: Path, owner: str = "nodegroups"
+) -> tuple[NodeGroupDefaults, list[NodeGroup]]:
+    module = import_module(module_name, project_dir, owner)
     defaults, nodegroups = getattr(module, "DEFAULTS", None), getattr(module, "NODEGROUPS", None)
     if not isinstance(defaults, NodeGroupDefaults):
         raise SpecError.one(f"module {module_name!r}", "DEFAULTS", "must be a NodeGroupDefaults")
     if not isinstance(nodegroups, list) or not all(isinstance(g, NodeGroup) for g in nodegroups):
         raise SpecError.one(f"module {module_name!r}", "NODEGROUPS", "must be a list of NodeGroup")
     return defaults, nodegroups
+
+
+def read_config(name: str, path: Path) -> dict[str, Any]:
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise SpecError.one(f"stack {name!r}", "file", f"{path} is not valid YAML{where}") from None
+    config = document.get("config", {}) if isinstance(document, dict) else None
+    if not isinstance(config, dict):
+        raise SpecError.one(f"stack {name!r}", "config", f"{path}: must be a mapping")
+    return config
 
 
 def load_stack(name: str, project_dir: Path | None = None, config: dict[str, Any] | None = None) -> Stack:
@@ -84,17 +125,15 @@ def load_stack(name: str, project_dir: Path | None = None, config: dict[str, Any
         path = stack_file(project_dir, name)
         if not path.is_file():
             raise SpecError.one(f"stack {name!r}", "file", f"{path} does not exist")
-        config = (yaml.safe_load(path.read_text()) or {}).get("config", {})
+        config = read_config(name, path)
+    check_config_keys(name, config)
     platform = platform_from_config(name, config.get(CONFIG_KEY))
+    owner = f"stack {name!r} ({CONFIG_KEY})"
     if platform.nodegroups is None:
-        raise SpecError.one(f"stack {name!r} ({CONFIG_KEY})", "nodegroups", "name the module of the nodegroup list")
-    defaults, nodegroups = load_nodegroups(platform.nodegroups, project_dir)
-    if defaults.cluster_name != platform.cluster.name:
-        raise SpecError.one(
-            f"stack {name!r}",
-            "cluster.name",
-            f"{platform.cluster.name!r} differs from the nodegroup defaults' cluster_name {defaults.cluster_name!r}",
-        )
+        raise SpecError.one(owner, "nodegroups", "name the module of the nodegroup list")
+    # Whether the defaults' cluster_name agrees with cluster.name is checked with the rest (checks.check), so the
+    # components check it too.
+    defaults, nodegroups = load_nodegroups(platform.nodegroups, project_dir, owner)
     return Stack(
         name=name, platform=platform, defaults=defaults, nodegroups=nodegroups, config=config, project_dir=project_dir
     )

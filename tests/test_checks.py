@@ -112,3 +112,18 @@ def test_production_warns_on_latest_amis_and_missing_limits() -> None:
 def test_platform_spec_refuses_what_would_fail_half_way(cluster: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         platform(cluster=cluster)
+
+
+def test_a_fleet_for_another_cluster_is_refused() -> None:
+    staging = Fleet(NodeGroupDefaults(cluster_name="shop-staging"), [NodeGroup(name="a")], node_role="R")
+    prod = platform(cluster={"name": "shop-prod"})
+    with pytest.raises(SpecError, match=r"^defaults: cluster_name: 'shop-staging' differs from .* 'shop-prod'$"):
+        check(prod, staging)
+
+
+def test_al2_on_a_kubernetes_version_without_al2_amis_warns() -> None:
+    al2 = NodeGroup(name="old", ami_family="AL2")
+    [finding] = check(platform(cluster={"kubernetes_version": "1.33"}), fleet(al2))
+    assert str(finding).startswith("nodegroup 'old': ami_family: EKS publishes no al2@ AMIs for Kubernetes 1.33")
+    assert check(platform(cluster={"kubernetes_version": "1.32"}), fleet(al2)) == []
+    assert check(platform(cluster={"kubernetes_version": "1.34"}), fleet(NodeGroup(name="new"))) == []

@@ -12,8 +12,18 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from karpenter_infra.cli import app
-from karpenter_infra.diff import Impact, diff_manifests, flatten, impact, report, widened_keys
+from karpenter_infra.cli import EXIT_REPLACES_NODES, app
+from karpenter_infra.diff import (
+    Impact,
+    category,
+    diff_manifests,
+    flatten,
+    impact,
+    replaces_nodes,
+    report,
+    widened_keys,
+)
+from karpenter_infra.stack import load_stack
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -235,10 +245,64 @@ def test_two_terms_on_one_key_are_named_by_operator() -> None:
 
 def test_added_and_removed_objects() -> None:
     [added] = diff_manifests([], [pool()])
-    assert (added.change, added.impact) == ("added", Impact.DRIFT)
+    # A new pool launches nodes as pods need them: no existing node is replaced.
+    assert (added.change, added.impact, added.replaces_nodes) == ("added", Impact.NEW, False)
+    assert "added NodePool web-amd64  [new: replaces no node]" in report([added])
+    assert "0 object(s) will make Karpenter replace nodes" in report([added])
+    assert not replaces_nodes([added])
     [removed] = diff_manifests([pool()], [])
-    assert removed.change == "removed"
+    # Karpenter drains and terminates the nodes of a deleted NodePool.
+    assert (removed.change, removed.replaces_nodes) == ("removed", True)
+    assert "REMOVES NODES" in report([removed])
     assert report([]) == "no changes\n"
+
+
+def test_labels_name_what_an_object_is() -> None:
+    fleet = load_stack("dev", PROJECT).fleet().manifests()
+    by_kind = {(m["kind"], m["metadata"]["name"]): m for m in fleet}
+    assert category(by_kind[("CronJob", "off-hours-jobs-amd64-down")]) is Impact.OFF_HOURS
+    assert category(by_kind[("ClusterRole", "karpenter-off-hours")]) is Impact.OFF_HOURS
+    assert category(by_kind[("Deployment", "headroom-default-amd64-small")]) is Impact.HEADROOM
+    assert category(by_kind[("PriorityClass", "karpenter-headroom")]) is Impact.HEADROOM
+    rule = {"kind": "PrometheusRule", "metadata": {"name": "karpenter"}}
+    assert category(rule) is Impact.MONITORING
+    off_hours = [m for m in fleet if m["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "off-hours"]
+    text = report(diff_manifests([], off_hours))
+    assert "headroom" not in text
+    assert "added CronJob karpenter-off-hours/off-hours-jobs-amd64-down  [new off-hours: replaces no node]" in text
+    cron = by_kind[("CronJob", "off-hours-jobs-amd64-down")]
+    changed = {**cron, "spec": {**cron["spec"], "schedule": "0 21 * * 1-5"}}
+    [change] = diff_manifests([cron], [changed])
+    assert change.impact is Impact.OFF_HOURS
+    assert "[off-hours only]" in report([change])
+
+
+def git_repo(tmp_path: Path) -> tuple[Path, Any]:
+    repo = tmp_path / "repo"
+    shutil.copytree(PROJECT / "stacks", repo / "stacks", ignore=shutil.ignore_patterns("__pycache__"))
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    return repo, git
+
+
+def test_diff_exit_code_gates_on_node_replacement(tmp_path: Path) -> None:
+    repo, _ = git_repo(tmp_path)
+    dev = repo / "stacks" / "nodegroups" / "dev.py"
+    original = dev.read_text()
+    args = ["diff", "--stack", "dev", "--exit-code", "--project-dir", str(repo)]
+    dev.write_text(original.replace("weight=60,", "weight=65,"))  # behaviour only
+    assert CliRunner().invoke(app, args).exit_code == 0
+    dev.write_text(original.replace('name="graviton",', 'name="graviton2",'))  # one pool added, one removed
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == EXIT_REPLACES_NODES == 3, result.output
+    assert "added NodePool graviton2-arm64  [new: replaces no node]" in result.stdout
+    assert "removed NodePool graviton-arm64  [REMOVES NODES" in result.stdout
+    # Without --exit-code the diff only reports (test_diff_command_against_a_git_revision: exit 0 with drift).
 
 
 def test_diff_command_against_a_git_revision(tmp_path: Path) -> None:

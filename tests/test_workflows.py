@@ -55,3 +55,20 @@ def test_preview_comments_each_stack_with_oidc_credentials() -> None:
 def test_stacks_in_workflows_exist() -> None:
     stacks = {p.name.split(".")[1] for p in (WORKFLOWS.parents[1] / "stacks").glob("Pulumi.*.yaml")}
     assert stacks == {"dev", "prod"}
+
+
+def test_diff_workflow_posts_the_diff_and_gates_on_node_replacement() -> None:
+    from karpenter_infra.cli import EXIT_REPLACES_NODES
+
+    workflow = load("diff.yaml")
+    assert triggers(workflow) == {"pull_request"}
+    assert workflow["permissions"]["pull-requests"] == "write"
+    job = workflow["jobs"]["diff"]
+    assert job["steps"][0]["with"]["fetch-depth"] == 0  # the base revision is rendered from git history
+    commands = "\n".join(runs(job))
+    assert "make setup" in commands
+    assert ".venv/bin/karpenter-infra diff --stack" in commands and "--exit-code" in commands
+    assert f'"$code" -eq {EXIT_REPLACES_NODES}' in commands
+    assert "gh pr comment" in commands and "--body-file diff.md" in commands
+    gate = next(step for step in job["steps"] if step.get("name") == "gate on node replacement")
+    assert "replaces-nodes" in gate["run"] and "exit 1" in gate["run"]

@@ -182,8 +182,11 @@ def _check_limits(group: ResolvedNodeGroup, bits: int, catalog: Catalog) -> None
                     "it can never launch",
                 )
         # Only resources the catalog knows: a device plugin's own resource (``example.com/widget``) is not EC2's.
-        elif resource in catalog.resources and resource not in BASE_RESOURCES and amount > 0 and (
-            resource not in summary.extended
+        elif (
+            resource in catalog.resources
+            and resource not in BASE_RESOURCES
+            and amount > 0
+            and (resource not in summary.extended)
         ):
             raise _fail(
                 group, "limits", f"{resource} {text} is set, but no instance type the pool admits offers {resource}"

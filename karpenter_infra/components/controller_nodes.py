@@ -69,6 +69,15 @@ class ControllerNodeGroup(pulumi.ComponentResource):
             tags=tags,
             opts=child(self, depends_on=attachments),
         )
+        if spec.coredns_addon:
+            self._coredns(name, spec, cluster_name, node_group)
+        self.node_group_name = node_group.node_group_name
+        self.role_arn = role.arn
+        self.register_outputs({"node_group_name": self.node_group_name, "role_arn": self.role_arn})
+
+    def _coredns(
+        self, name: str, spec: ControllerNodesSpec, cluster_name: pulumi.Input[str], node_group: aws.eks.NodeGroup
+    ) -> None:
         aws.eks.Addon(
             f"{name}-coredns",
             cluster_name=cluster_name,
@@ -79,6 +88,3 @@ class ControllerNodeGroup(pulumi.ComponentResource):
             # CoreDNS pods need a node that tolerates them; without the node group the add-on never turns healthy.
             opts=child(self, depends_on=[node_group]),
         )
-        self.node_group_name = node_group.node_group_name
-        self.role_arn = role.arn
-        self.register_outputs({"node_group_name": self.node_group_name, "role_arn": self.role_arn})

@@ -75,8 +75,8 @@ class KarpenterIam(pulumi.ComponentResource):
     """
 
     controller_role_arn: pulumi.Output[str]
-    node_role_name: pulumi.Output[str]
-    node_role_arn: pulumi.Output[str]
+    node_role_name: pulumi.Output[str | None]
+    node_role_arn: pulumi.Output[str | None]
     instance_profile_name: pulumi.Output[str | None]
 
     def __init__(
@@ -101,8 +101,10 @@ class KarpenterIam(pulumi.ComponentResource):
     ) -> None:
         super().__init__(token("KarpenterIam"), name, None, opts)
 
-        # --- node role: created, or brought by the team and only referenced
-        if spec.existing_node_role_arn is None:
+        access = dict(node_role_access or {node_role_name: "EC2_LINUX"})
+        # --- node role: created (only when a node class or the instance profile uses it), or brought by the team
+        own_role_used = node_role_name in access or instance_profile_name is not None
+        if spec.existing_node_role_arn is None and own_role_used:
             node_role = aws.iam.Role(
                 f"{name}-node-role",
                 name=node_role_name,
@@ -122,9 +124,12 @@ class KarpenterIam(pulumi.ComponentResource):
                 )
             self.node_role_name = node_role.name
             self.node_role_arn = node_role.arn
-        else:
+        elif spec.existing_node_role_arn is not None:
             self.node_role_name = pulumi.Output.from_input(node_role_name)
             self.node_role_arn = pulumi.Output.from_input(spec.existing_node_role_arn)
+        else:
+            self.node_role_name = pulumi.Output.from_input(None)
+            self.node_role_arn = pulumi.Output.from_input(None)
 
         if instance_profile_name is not None:
             profile = aws.iam.InstanceProfile(
@@ -140,7 +145,6 @@ class KarpenterIam(pulumi.ComponentResource):
             self.instance_profile_name = pulumi.Output.from_input(None)
 
         # --- access entries: nodes of every role the fleet uses may join the cluster; one entry per role
-        access = dict(node_role_access or {node_role_name: "EC2_LINUX"})
         extra_node_roles = sorted(role for role in access if role != node_role_name)
         if spec.manage_access_entries:
             for role, entry_type in sorted(access.items()):
@@ -171,7 +175,7 @@ class KarpenterIam(pulumi.ComponentResource):
             opts=child(self),
         )
         passable = pulumi.Output.all(context, self.node_role_arn).apply(
-            lambda args: [args[1], *(role_arn(args[0], r) for r in extra_node_roles)]
+            lambda args: [*([args[1]] if args[1] else []), *(role_arn(args[0], r) for r in extra_node_roles)]
         )
         documents = pulumi.Output.all(context, cluster_name, passable, interruption_queue_arn).apply(
             lambda args: controller_policies(args[0], args[1], args[2], args[3])
@@ -205,11 +209,17 @@ class KarpenterIam(pulumi.ComponentResource):
             )
 
         if spec.identity == Identity.POD_IDENTITY:
-            agent = aws.eks.Addon(
-                f"{name}-pod-identity-agent",
-                cluster_name=cluster_name,
-                addon_name="eks-pod-identity-agent",
-                opts=child(self),
+            agent = (
+                [
+                    aws.eks.Addon(
+                        f"{name}-pod-identity-agent",
+                        cluster_name=cluster_name,
+                        addon_name="eks-pod-identity-agent",
+                        opts=child(self),
+                    )
+                ]
+                if spec.pod_identity_agent_addon
+                else []  # the cluster runs the agent already
             )
             aws.eks.PodIdentityAssociation(
                 f"{name}-pod-identity",
@@ -218,7 +228,7 @@ class KarpenterIam(pulumi.ComponentResource):
                 service_account=service_account,
                 role_arn=controller.arn,
                 tags=tags,
-                opts=child(self, depends_on=[agent]),
+                opts=child(self, depends_on=agent),
             )
         if spec.create_spot_service_linked_role:
             aws.iam.ServiceLinkedRole(f"{name}-spot", aws_service_name="spot.amazonaws.com", opts=child(self))

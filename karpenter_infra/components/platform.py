@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pulumi
 import pulumi_aws as aws
 
@@ -36,8 +38,8 @@ class KarpenterPlatform(pulumi.ComponentResource):
     cluster_name: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
     controller_role_arn: pulumi.Output[str]
-    node_role_name: pulumi.Output[str]
-    node_role_arn: pulumi.Output[str]
+    node_role_name: pulumi.Output[str | None]  # None when no group uses the platform's node role
+    node_role_arn: pulumi.Output[str | None]
     instance_profile_name: pulumi.Output[str | None]
     queue_name: pulumi.Output[str | None]
     queue_arn: pulumi.Output[str | None]
@@ -45,9 +47,11 @@ class KarpenterPlatform(pulumi.ComponentResource):
     def __init__(
         self, name: str, platform: PlatformSpec, fleet: Fleet, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        # Every check runs before the first resource is registered: a bad stack never half-deploys.
+        # Every check the CLI makes (checks.check: the cluster name the fleet is for, roles, versions, production
+        # rules) runs here, once, before the first resource is registered: a bad stack never half-deploys, and a
+        # program using the components gets the same errors as the CLI.
         self.findings: list[Finding] = check(platform, fleet)
-        access = node_role_access(platform, fleet)
+        access = node_role_access(platform, fleet)  # the data behind one of those checks: no second validation
         super().__init__(token("KarpenterPlatform"), name, None, opts)
         for finding in self.findings:
             pulumi.log.warn(str(finding), resource=self)
@@ -92,17 +96,21 @@ class KarpenterPlatform(pulumi.ComponentResource):
             cluster_security_group_id=cluster.cluster_security_group_id,
             opts=child(self),
         )
-        controller_nodes = ControllerNodeGroup(
-            f"{name}-controller-nodes",
-            platform.controller_nodes,
-            platform.iam,
-            cluster_name=cluster.name,
-            subnet_ids=spec.private_subnet_ids,
-            context=context,
-            ipv6=spec.ip_family == "ipv6",
-            tags=tags,
-            opts=child(self),
-        )
+        controller_nodes: list[pulumi.Resource] = []
+        if platform.controller_nodes.create:  # else the cluster's own node group, matched by labels and taint
+            controller_nodes.append(
+                ControllerNodeGroup(
+                    f"{name}-controller-nodes",
+                    platform.controller_nodes,
+                    platform.iam,
+                    cluster_name=cluster.name,
+                    subnet_ids=spec.private_subnet_ids,
+                    context=context,
+                    ipv6=spec.ip_family == "ipv6",
+                    tags=tags,
+                    opts=child(self),
+                )
+            )
         karpenter = platform.karpenter
         if platform.monitoring.enabled:
             # Prometheus selects ServiceMonitors by label, like rules: the same labels make it scrape Karpenter.
@@ -118,7 +126,7 @@ class KarpenterPlatform(pulumi.ComponentResource):
             irsa_role_arn=iam.controller_role_arn if platform.iam.identity == Identity.IRSA else None,
             # The controller needs its node group to run on and its IAM to act; on destroy it goes before both,
             # so it is still there to drain the nodes it launched.
-            depends_on=[controller_nodes, iam],
+            depends_on=[*controller_nodes, iam],
             provider=cluster.provider,
             opts=child(self),
         )
@@ -127,7 +135,10 @@ class KarpenterPlatform(pulumi.ComponentResource):
             # The release creates its own namespace; the fleet must not create it a second time.
             [m for m in fleet.manifests() if (m["kind"], m["metadata"]["name"]) != ("Namespace", karpenter.namespace)],
             node_role_name=platform.node_role_name,
-            node_role_output=iam.node_role_name,
+            # Set exactly when a node class uses the role, so it is never None where it is read.
+            node_role_output=cast("pulumi.Output[str]", iam.node_role_name)
+            if platform.node_role_name in access
+            else None,
             # NodePools go after the release (the CRDs exist) and are destroyed before it, while Karpenter can
             # still terminate their nodes.
             depends_on=[release, discovery],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -44,4 +46,19 @@ def print_plan(result: PlanResult, stack: str, console: Console) -> None:
     table.add_column("count", justify="right")
     for type_, count in sorted(Counter(r.type for r in result.registrations).items()):
         table.add_row(type_, str(count))
+    console.print(table)
+
+
+def print_outputs(result: PlanResult, console: Console) -> None:
+    """The stack outputs the program exports, as ``pulumi stack output`` would show them; secrets masked."""
+    if not result.outputs:
+        return
+    table = Table(title="stack outputs", show_edge=False)
+    table.add_column("output")
+    table.add_column("value", overflow="fold")
+    for name, value in sorted(result.outputs.items()):
+        shown = (
+            "[secret]" if name in result.secret_outputs else json.dumps(value) if not isinstance(value, str) else value
+        )
+        table.add_row(name, escape(shown))
     console.print(table)

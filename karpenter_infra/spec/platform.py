@@ -82,6 +82,15 @@ class ControllerNodesSpec(Spec):
     )
     taint_key: str = Field(default="CriticalAddonsOnly", description="Taint key (`CriticalAddonsOnly`).")
     taint_value: str = Field(default="true", description="Taint value.")
+    create: bool = Field(
+        default=True,
+        description="Create the node group. `false` when the cluster runs one already: Karpenter is then pinned "
+        "to its nodes by `labels` and tolerates `taint_key`/`taint_value`, so set them to match it.",
+    )
+    coredns_addon: bool = Field(
+        default=True,
+        description="Install the CoreDNS add-on pinned to the node group; `false` when the cluster has CoreDNS.",
+    )
 
     @model_validator(mode="after")
     def _sizes(self) -> Self:
@@ -125,6 +134,10 @@ class IamSpec(Spec):
     manage_access_entries: bool = Field(
         default=True,
         description="Create the EKS access entries of the node roles; off when a role already has one (migrations).",
+    )
+    pod_identity_agent_addon: bool = Field(
+        default=True,
+        description="Install the `eks-pod-identity-agent` add-on (Pod Identity); `false` when the cluster has it.",
     )
     interruption_queue: bool = Field(default=True, description="Create the SQS interruption queue and its rules.")
     queue_kms_key_arn: str | None = Field(default=None, description="Customer KMS key for the queue (else SSE-SQS).")
