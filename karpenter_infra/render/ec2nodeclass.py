@@ -100,7 +100,8 @@ def ec2_node_class(group: ResolvedNodeGroup) -> dict[str, Any]:
     user_data = render_user_data(group)
     if user_data is not None:
         spec["userData"] = user_data
-    spec["tags"] = dict(nodeclass.tags)
+    if nodeclass.tags:
+        spec["tags"] = dict(nodeclass.tags)
     return {
         "apiVersion": NODECLASS_API_VERSION,
         "kind": "EC2NodeClass",

@@ -70,6 +70,16 @@ class NodeGroupSettings(Spec):
         default=None,
         description="EC2 tags on the group's instances, volumes and ENIs; merged over the defaults'.",
     )
+    library_tags: bool | None = Field(
+        default=None,
+        description="Write the library's own EC2 tags (`cluster`, `managed_by`, `<group_label_key>`); `False` where "
+        "tagging is owned elsewhere. While on, a `node_tags` key that clashes with one is an error.",
+    )
+    group_node_label: bool | None = Field(
+        default=None,
+        description="Label the nodes `<group_label_key>: <group_label>`; `False` where node labels are owned "
+        "elsewhere (not with `capacity_spread`, whose workloads select the group by it).",
+    )
     weight: int | None = Field(default=None, ge=1, le=100, description="NodePool priority; higher is tried first.")
     limits: dict[str, Limit] | None = Field(
         default=None,
@@ -106,8 +116,9 @@ class NodeGroupSettings(Spec):
     )
     ami_version: str | None = Field(
         default=None,
-        pattern=r"^(latest|v[0-9]{8}|[0-9]+\.[0-9]+\.[0-9]+)$",
-        description="Version of the family's AMI alias: `latest` (default) or a pinned `v20251016`.",
+        pattern=r"^(latest|v[0-9]{8}|v?[0-9]+\.[0-9]+\.[0-9]+)$",
+        description="Version of the family's AMI alias: `latest` (default), or pinned in the family's own format: "
+        "`v20251016` (AL2023, AL2), `v1.57.0` or `1.57.0` (Bottlerocket); Windows only `latest`.",
     )
     ami_selector_terms: list[AmiSelectorTerm] | None = Field(
         default=None, description="Explicit AMI selection; default is the alias `<family>@<version>`."
@@ -162,6 +173,7 @@ NODECLASS_FIELDS: tuple[str, ...] = (
     "user_data_template",
     "user_data_values",
     "node_tags",
+    "library_tags",
 )
 
 

@@ -16,7 +16,7 @@ from karpenter_infra.spec.nodeclass import (
     MetadataOptions,
     SecurityGroupSelectorTerm,
     SubnetSelectorTerm,
-    is_windows,
+    ami_version_problem,
 )
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults, NodeGroupSettings
 from karpenter_infra.spec.resolved import ResolvedInstances, ResolvedNodeClass, ResolvedNodeGroup
@@ -34,6 +34,9 @@ LIBRARY_INSTANCES = Instances(
     capacity_types=[CapacityType.ON_DEMAND],
     operating_systems=[OperatingSystem.LINUX],
     cpu_manufacturers=[],
+    families=[],
+    sizes=[],
+    hypervisors=[],
     instance_types=[],
     exclude_families=[],
     exclude_sizes=[],
@@ -62,6 +65,8 @@ LIBRARY_DEFAULTS = NodeGroupSettings(
     detailed_monitoring=False,
     kubelet=Kubelet(),
     user_data_values={},
+    library_tags=True,
+    group_node_label=True,
 )
 
 CILIUM_TAINT_KEY = "node.cilium.io/agent-not-ready"
@@ -92,6 +97,12 @@ def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstanc
     for required in ("capacity_types", "operating_systems"):
         if not values[required]:
             raise SpecError.one(owner, f"instances.{required}", "must name at least one value")
+    for included, excluded in (("families", "exclude_families"), ("sizes", "exclude_sizes")):
+        both = sorted(set(values[included]) & set(values[excluded]))
+        if both and not values["instance_types"]:
+            raise SpecError.one(
+                owner, f"instances.{included}", f"{both[0]!r} is also in instances.{excluded}; keep it in one"
+            )
     return ResolvedInstances(
         categories=sorted(values["categories"]),
         min_generation=values["min_generation"],
@@ -100,6 +111,9 @@ def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstanc
         capacity_types=sorted(values["capacity_types"]),
         operating_systems=sorted(values["operating_systems"]),
         cpu_manufacturers=sorted(values["cpu_manufacturers"]),
+        families=sorted(values["families"]),
+        sizes=sorted(values["sizes"]),
+        hypervisors=sorted(values["hypervisors"]),
         instance_types=sorted(values["instance_types"]),
         exclude_families=sorted(values["exclude_families"]),
         exclude_sizes=sorted(values["exclude_sizes"]),
@@ -156,13 +170,9 @@ def _ami_terms(group: NodeGroup, defaults: NodeGroupDefaults, family: AmiFamily)
     version = _pick("ami_version", group, defaults, LIBRARY_DEFAULTS)
     if family is AmiFamily.CUSTOM:
         raise SpecError.one(owner, "ami_selector_terms", "ami_family 'Custom' needs explicit ami_selector_terms")
-    if is_windows(family) and version != "latest":
-        raise SpecError.one(owner, "ami_version", f"Windows AMI aliases only support 'latest', got {version!r}")
-    if (family is AmiFamily.BOTTLEROCKET and version.startswith("v")) or (
-        family is not AmiFamily.BOTTLEROCKET and version[0].isdigit()
-    ):
-        hint = "Bottlerocket versions look like 1.2.3" if family is AmiFamily.BOTTLEROCKET else "use vYYYYMMDD"
-        raise SpecError.one(owner, "ami_version", f"{version!r} is not a {family.value} AMI version: {hint}")
+    problem = ami_version_problem(family, version)
+    if problem is not None:
+        raise SpecError.one(owner, "ami_version", problem)
     return [_alias_term(f"{family.value.lower()}@{version}")]
 
 
@@ -210,7 +220,16 @@ def _nodeclass(
     kubelet = (group.kubelet or Kubelet()).merged_over(defaults.kubelet or Kubelet())
     tags = _merged("node_tags", group, defaults)
     user_data, user_data_template = _user_data(group, defaults)
-    tags.update({"cluster": defaults.cluster_name, defaults.group_label_key: group_label, "managed_by": "karpenter"})
+    if _pick("library_tags", group, defaults, LIBRARY_DEFAULTS):
+        own = {"cluster": defaults.cluster_name, defaults.group_label_key: group_label, "managed_by": "karpenter"}
+        for key, value in own.items():
+            if tags.get(key, value) != value:
+                raise SpecError.one(
+                    owner,
+                    "node_tags",
+                    f"{key!r} is a tag the library writes ({value!r}); remove it, or set library_tags=False",
+                )
+        tags.update(own)
     return ResolvedNodeClass(
         name=name,
         role=role,
@@ -241,11 +260,20 @@ def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str 
     group_label = group.group_label or group.name
     taints, startup_taints = _taints(group, defaults, group_label)
     labels = _merged("labels", group, defaults)
-    if defaults.group_label_key in labels and labels[defaults.group_label_key] != group_label:
+    if _pick("group_node_label", group, defaults, LIBRARY_DEFAULTS):
+        if defaults.group_label_key in labels and labels[defaults.group_label_key] != group_label:
+            raise SpecError.one(
+                owner, "labels", f"{defaults.group_label_key!r} is the group label; set group_label instead"
+            )
+        labels[defaults.group_label_key] = group_label
+    elif group.capacity_spread is not None:
+        # Groups sharing a group label spread as one only if workloads can select that label's nodes.
         raise SpecError.one(
-            owner, "labels", f"{defaults.group_label_key!r} is the group label; set group_label instead"
+            owner,
+            "group_node_label",
+            "capacity_spread needs the group node label: workloads select the group's nodes by it; "
+            "keep group_node_label or drop capacity_spread",
         )
-    labels[defaults.group_label_key] = group_label
     if group.capacity_spread is not None and defaults.capacity_spread_label_key in labels:
         raise SpecError.one(owner, "labels", f"{defaults.capacity_spread_label_key!r} is set by capacity_spread")
     limits = _limits(group, defaults)
