@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StrictStr, ValidationError, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StrictStr, ValidationError, model_validator
 from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
 from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
+from karpenter_infra.karpenter import patterns as p
 from karpenter_infra.schedule import OffHours
 from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy, Duration, DurationOrNever
 from karpenter_infra.spec.headroom import Headroom
 from karpenter_infra.spec.instances import Instances
+from karpenter_infra.spec.launch import (
+    CapacityReservationSelectorTerm,
+    ConnectionTracking,
+    CpuOptions,
+    NetworkInterface,
+    PlacementGroup,
+    check_network_interfaces,
+)
 from karpenter_infra.spec.names import ClusterName
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
@@ -138,6 +147,35 @@ class NodeGroupSettings(Spec):
     instance_store_policy: str | None = Field(
         default=None, pattern="^RAID0$", description="`RAID0`: use local NVMe as ephemeral storage."
     )
+    capacity_reservation_selector_terms: (
+        Annotated[list[CapacityReservationSelectorTerm], Field(max_length=p.SELECTOR_TERMS_MAX_ITEMS)] | None
+    ) = Field(
+        default=None,
+        description="Capacity reservations (ODCRs, Capacity Blocks) the nodes may launch into, by `id`, `tags` "
+        "(with `owner_id`) or `instance_match_criteria`; makes capacity type `reserved` launchable.",
+    )
+    network_interfaces: (
+        Annotated[
+            list[NetworkInterface],
+            Field(max_length=p.NETWORK_INTERFACES_MAX_ITEMS),
+            AfterValidator(check_network_interfaces),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Network interfaces at launch (EFA: `efa-only` on extra cards); must include the primary "
+        "one (card 0, device 0, `interface`).",
+    )
+    placement_group: PlacementGroup | None = Field(
+        default=None, description="Launch into this existing placement group (`placementGroupSelector`)."
+    )
+    ip_prefix_count: int | None = Field(
+        default=None, ge=0, le=p.INT32_MAX, description="IPv4 prefixes on the primary interface (`ipPrefixCount`)."
+    )
+    connection_tracking: ConnectionTracking | None = Field(
+        default=None, description="ENI connection-tracking idle timeouts."
+    )
+    cpu_options: CpuOptions | None = Field(default=None, description="CPU options (nested virtualisation).")
     kubelet: Kubelet | None = Field(default=None, description="Kubelet settings; overrides the defaults key by key.")
     user_data: str | None = Field(
         default=None,
@@ -168,6 +206,12 @@ NODECLASS_FIELDS: tuple[str, ...] = (
     "detailed_monitoring",
     "associate_public_ip_address",
     "instance_store_policy",
+    "capacity_reservation_selector_terms",
+    "network_interfaces",
+    "placement_group",
+    "ip_prefix_count",
+    "connection_tracking",
+    "cpu_options",
     "kubelet",
     "user_data",
     "user_data_template",

@@ -245,6 +245,12 @@ def _nodeclass(
         detailed_monitoring=_pick("detailed_monitoring", group, defaults, LIBRARY_DEFAULTS),
         associate_public_ip_address=_pick("associate_public_ip_address", group, defaults),
         instance_store_policy=_pick("instance_store_policy", group, defaults),
+        capacity_reservation_selector_terms=list(_pick("capacity_reservation_selector_terms", group, defaults) or []),
+        network_interfaces=_pick("network_interfaces", group, defaults),
+        placement_group=_pick("placement_group", group, defaults),
+        ip_prefix_count=_pick("ip_prefix_count", group, defaults),
+        connection_tracking=_pick("connection_tracking", group, defaults),
+        cpu_options=_pick("cpu_options", group, defaults),
         kubelet=kubelet,
         user_data=user_data,
         user_data_template=user_data_template,
@@ -350,7 +356,23 @@ def resolve(
         resolved[name] = _replace_nodeclass(resolved[name], target.nodeclass_name)
     _check_unique_names(list(resolved.values()))
     _check_existing_classes(list(resolved.values()))
+    _check_reserved_capacity(list(resolved.values()))
     return list(resolved.values())
+
+
+def _check_reserved_capacity(groups: Sequence[ResolvedNodeGroup]) -> None:
+    """A pool that may only launch ``reserved`` capacity launches nothing unless its class selects reservations."""
+    classes = {g.nodeclass.name: g.nodeclass for g in groups if g.nodeclass is not None}
+    for group in groups:
+        if not group.renders_nodepool or group.existing_node_class or group.instances.capacity_types != ["reserved"]:
+            continue
+        if not classes[group.nodeclass_name].capacity_reservation_selector_terms:
+            raise SpecError.one(
+                nodegroup_owner(group.name),
+                "instances.capacity_types",
+                "only 'reserved' capacity, but the node class selects no capacity reservations, so nothing can "
+                "launch: set capacity_reservation_selector_terms",
+            )
 
 
 def _check_existing_classes(groups: Sequence[ResolvedNodeGroup]) -> None:
