@@ -89,6 +89,11 @@ class NodeGroupSettings(Spec):
         description="Label the nodes `<group_label_key>: <group_label>`; `False` where node labels are owned "
         "elsewhere (not with `capacity_spread`, whose workloads select the group by it).",
     )
+    architecture_suffix: bool | None = Field(
+        default=None,
+        description="Name the NodePool and EC2NodeClass `<name>-<architecture>` (default); `False` names them "
+        "`<name>`, as hand-written fleets often do (alerts then cannot recover the group from the pool name).",
+    )
     weight: int | None = Field(default=None, ge=1, le=100, description="NodePool priority; higher is tried first.")
     limits: dict[str, Limit] | None = Field(
         default=None,

@@ -67,6 +67,7 @@ LIBRARY_DEFAULTS = NodeGroupSettings(
     user_data_values={},
     library_tags=True,
     group_node_label=True,
+    architecture_suffix=True,
 )
 
 CILIUM_TAINT_KEY = "node.cilium.io/agent-not-ready"
@@ -127,8 +128,8 @@ def _limits(group: NodeGroup, defaults: NodeGroupDefaults) -> dict[str, str]:
     return dict(sorted(_merged("limits", group, defaults).items()))
 
 
-def nodepool_name(group_name: str, architecture: Architecture) -> str:
-    return f"{group_name}-{architecture.value}"
+def nodepool_name(group_name: str, architecture: Architecture, suffix: bool = True) -> str:
+    return f"{group_name}-{architecture.value}" if suffix else group_name
 
 
 @cache
@@ -262,7 +263,9 @@ def _nodeclass(
 def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str | None) -> ResolvedNodeGroup:
     owner = nodegroup_owner(group.name)
     instances = _instances(group, defaults)
-    pool = nodepool_name(group.name, instances.architecture)
+    pool = nodepool_name(
+        group.name, instances.architecture, _pick("architecture_suffix", group, defaults, LIBRARY_DEFAULTS)
+    )
     group_label = group.group_label or group.name
     taints, startup_taints = _taints(group, defaults, group_label)
     labels = _merged("labels", group, defaults)

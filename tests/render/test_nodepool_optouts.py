@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from karpenter_infra import CapacitySpread, Fleet, Headroom, NodeGroup, NodeGroupDefaults, SpecError
+from karpenter_infra import CapacitySpread, Fleet, Headroom, Instances, NodeGroup, NodeGroupDefaults, SpecError
 
 
 def fleet(*groups: NodeGroup, **defaults: Any) -> Fleet:
@@ -54,3 +54,16 @@ def test_both_opt_outs_leave_nothing_the_library_adds() -> None:
     kinds = {m["kind"]: m for m in built.manifests()}
     assert "tags" not in kinds["EC2NodeClass"]["spec"]
     assert "metadata" not in kinds["NodePool"]["spec"]["template"]
+
+
+def test_without_the_architecture_suffix_pool_and_class_are_named_after_the_group() -> None:
+    built = fleet(NodeGroup(name="default", instances=Instances(architecture="arm64")), architecture_suffix=False)
+    names = {(m["kind"], m["metadata"]["name"]) for m in built.manifests()}
+    assert names == {("EC2NodeClass", "default"), ("NodePool", "default")}
+    [pool] = [m for m in built.manifests() if m["kind"] == "NodePool"]
+    assert pool["spec"]["template"]["spec"]["nodeClassRef"]["name"] == "default"
+
+
+def test_a_name_without_suffix_may_not_clash_with_a_suffixed_one() -> None:
+    with pytest.raises(SpecError, match=r"renders NodePool 'a-amd64', as does group"):
+        fleet(NodeGroup(name="a"), NodeGroup(name="a-amd64", architecture_suffix=False))
