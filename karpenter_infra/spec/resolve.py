@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy
+from karpenter_infra.spec.fleet_rules import check_fleet
 from karpenter_infra.spec.instances import Architecture, CapacityType, Instances, OperatingSystem
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
@@ -383,57 +384,11 @@ def resolve(
                 f"{group.node_class!r} reuses another group's node class itself; point at the owner",
             )
         resolved[name] = _replace_nodeclass(resolved[name], target.nodeclass_name)
-    _check_unique_names(list(resolved.values()))
-    _check_existing_classes(list(resolved.values()))
-    _check_reserved_capacity(list(resolved.values()))
+    check_fleet(list(resolved.values()))
     return list(resolved.values())
-
-
-def _check_reserved_capacity(groups: Sequence[ResolvedNodeGroup]) -> None:
-    """A pool that may only launch ``reserved`` capacity launches nothing unless its class selects reservations."""
-    classes = {g.nodeclass.name: g.nodeclass for g in groups if g.nodeclass is not None}
-    for group in groups:
-        if not group.renders_nodepool or group.existing_node_class or group.instances.capacity_types != ["reserved"]:
-            continue
-        if not classes[group.nodeclass_name].capacity_reservation_selector_terms:
-            raise SpecError.one(
-                nodegroup_owner(group.name),
-                "instances.capacity_types",
-                "only 'reserved' capacity, but the node class selects no capacity reservations, so nothing can "
-                "launch: set capacity_reservation_selector_terms",
-            )
-
-
-def _check_existing_classes(groups: Sequence[ResolvedNodeGroup]) -> None:
-    rendered = {g.nodeclass.name: g.name for g in groups if g.nodeclass is not None}
-    for group in groups:
-        if group.existing_node_class and group.nodeclass_name in rendered:
-            owner = rendered[group.nodeclass_name]
-            raise SpecError.one(
-                nodegroup_owner(group.name),
-                "existing_node_class",
-                f"the fleet renders EC2NodeClass {group.nodeclass_name!r} itself (group {owner!r}): "
-                f"set node_class={owner!r} instead",
-            )
 
 
 def _replace_nodeclass(group: ResolvedNodeGroup, nodeclass_name: str) -> ResolvedNodeGroup:
     from dataclasses import replace
 
     return replace(group, nodeclass_name=nodeclass_name)
-
-
-def _check_unique_names(groups: Sequence[ResolvedNodeGroup]) -> None:
-    owners: dict[tuple[str, str], str] = {}
-    for group in groups:
-        rendered = [("NodePool", group.nodepool_name)] if group.renders_nodepool else []
-        if group.nodeclass is not None:
-            rendered.append(("EC2NodeClass", group.nodeclass.name))
-        for kind, name in rendered:
-            if (kind, name) in owners:
-                raise SpecError.one(
-                    nodegroup_owner(group.name),
-                    "name",
-                    f"renders {kind} {name!r}, as does group {owners[kind, name]!r}",
-                )
-            owners[kind, name] = group.name
