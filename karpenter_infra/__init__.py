@@ -9,6 +9,13 @@ from karpenter_infra.schedule import OffHours
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy, DisruptionReason
 from karpenter_infra.spec.headroom import Headroom, HeadroomSize
 from karpenter_infra.spec.instances import Architecture, CapacityType, Instances, OperatingSystem
+from karpenter_infra.spec.launch import (
+    CapacityReservationSelectorTerm,
+    ConnectionTracking,
+    CpuOptions,
+    NetworkInterface,
+    PlacementGroup,
+)
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
     AmiSelectorTerm,
@@ -35,9 +42,12 @@ __all__ = [
     "Architecture",
     "BlockDevice",
     "Budget",
+    "CapacityReservationSelectorTerm",
     "CapacitySpread",
     "CapacityType",
+    "ConnectionTracking",
     "ConsolidationPolicy",
+    "CpuOptions",
     "DisruptionReason",
     "Fleet",
     "Headroom",
@@ -45,11 +55,13 @@ __all__ = [
     "Instances",
     "Kubelet",
     "MetadataOptions",
+    "NetworkInterface",
     "NodeGroup",
     "NodeGroupDefaults",
     "OffHours",
     "OperatingSystem",
     "Operator",
+    "PlacementGroup",
     "Requirement",
     "SecurityGroupSelectorTerm",
     "SpecError",

@@ -107,6 +107,8 @@ def check_versions(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
             f"CRD chart {spec.crd_chart_version} does not match the controller chart {spec.version}",
         )
     for group in fleet.groups:
+        if not group.renders_nodepool:
+            continue
         if group.replicas is not None and not spec.feature_gates.get("staticCapacity", False):
             raise SpecError.one(
                 nodegroup_owner(group.name),
@@ -175,6 +177,39 @@ def check_ami_families(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     return found
 
 
+def check_existing_node_classes(fleet: Fleet) -> list[Finding]:
+    """Node-class checks (role, PassRole, access entry, AMI pin) cannot see a class the fleet does not render."""
+    return [
+        Finding(
+            nodegroup_owner(group.name),
+            "existing_node_class",
+            f"EC2NodeClass {group.nodeclass_name!r} is not rendered here, so the plan cannot check it: make sure it "
+            "exists, that the controller may pass its role (iam:PassRole; the platform only allows the roles of the "
+            "classes it renders) and that the role has an EKS access entry",
+        )
+        for group in fleet.groups
+        if group.existing_node_class
+    ]
+
+
+def check_reserved_capacity(fleet: Fleet) -> list[Finding]:
+    """``reserved`` next to other capacity types launches nothing reserved without reservations to launch into."""
+    classes = {g.nodeclass.name: g.nodeclass for g in fleet.groups if g.nodeclass is not None}
+    return [
+        Finding(
+            nodegroup_owner(group.name),
+            "instances.capacity_types",
+            "'reserved' has no capacity reservations to launch into (the node class sets no "
+            "capacity_reservation_selector_terms), so only the other capacity types launch",
+        )
+        for group in fleet.groups
+        if group.renders_nodepool
+        and not group.existing_node_class
+        and "reserved" in group.instances.capacity_types
+        and not classes[group.nodeclass_name].capacity_reservation_selector_terms
+    ]
+
+
 def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     """Run every check; raise on the first error, return all warnings.
 
@@ -189,6 +224,8 @@ def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
         *check_ami_families(platform, fleet),
         *check_rules(platform, fleet),
         *check_catalog(fleet),
+        *check_existing_node_classes(fleet),
+        *check_reserved_capacity(fleet),
     ]
 
 

@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from karpenter_infra import Fleet, Instances, NodeGroup, NodeGroupDefaults, SpecError
+from karpenter_infra import (
+    CapacityReservationSelectorTerm,
+    Fleet,
+    Instances,
+    NodeGroup,
+    NodeGroupDefaults,
+    SpecError,
+)
 from karpenter_infra.catalog.warnings import CatalogWarning
 from karpenter_infra.checks import check, extra_node_roles
 from karpenter_infra.spec.platform import PlatformSpec
@@ -70,7 +77,13 @@ def test_static_pools_need_their_feature_gate() -> None:
 
 
 def test_reserved_capacity_needs_its_gate_on() -> None:
-    reserved = fleet(NodeGroup(name="r", instances=Instances(capacity_types=["reserved"])))
+    reserved = fleet(
+        NodeGroup(
+            name="r",
+            instances=Instances(capacity_types=["reserved"]),
+            capacity_reservation_selector_terms=[CapacityReservationSelectorTerm(instance_match_criteria="open")],
+        )
+    )
     assert check(platform(), reserved) == []
     with pytest.raises(SpecError, match=r"nodegroup 'r': instances.capacity_types: 'reserved' needs"):
         check(platform(karpenter={"feature_gates": {"reservedCapacity": False}}), reserved)
@@ -127,3 +140,10 @@ def test_al2_on_a_kubernetes_version_without_al2_amis_warns() -> None:
     assert str(finding).startswith("nodegroup 'old': ami_family: EKS publishes no al2@ AMIs for Kubernetes 1.33")
     assert check(platform(cluster={"kubernetes_version": "1.32"}), fleet(al2)) == []
     assert check(platform(cluster={"kubernetes_version": "1.34"}), fleet(NodeGroup(name="new"))) == []
+
+
+def test_a_group_on_an_existing_node_class_is_a_warning_that_says_what_the_plan_cannot_see() -> None:
+    findings = check(platform(), fleet(NodeGroup(name="a"), NodeGroup(name="ext", existing_node_class="team-x")))
+    [finding] = [f for f in findings if f.field == "existing_node_class"]
+    assert str(finding).startswith("nodegroup 'ext': existing_node_class: EC2NodeClass 'team-x' is not rendered here")
+    assert "iam:PassRole" in finding.message and "access entry" in finding.message

@@ -73,8 +73,11 @@ def fleet_report(
     """The hook ``Fleet`` calls once its manifests exist: ``catalog`` ``None`` means the shipped one."""
     from karpenter_infra.catalog.model import shipped_catalog
 
+    # A class-only group (``node_class_only``) renders no NodePool: there is nothing to launch, so nothing to judge.
     pools = {
-        name: next(m for m in manifests if m["kind"] == "NodePool") for name, manifests in manifests_by_group.items()
+        name: pool
+        for name, manifests in manifests_by_group.items()
+        if (pool := next((m for m in manifests if m["kind"] == "NodePool"), None)) is not None
     }
     inherited = defaults.catalog_warnings_off or []
     silenced = {
@@ -92,13 +95,13 @@ def build_report(
 ) -> CatalogReport:
     """``pools`` is each group's rendered NodePool by group name; ``silenced`` the warnings each group turns off."""
     reports: dict[str, PoolReport] = {}
-    for group in sorted(groups, key=lambda g: g.name):
+    for group in sorted((g for g in groups if g.name in pools), key=lambda g: g.name):
         bits = check_pool(group, pools[group.name], catalog)
         summary = summarize(catalog, bits)
         report = reports[group.name] = PoolReport(group.name, group.nodepool_name, bits, summary)
         for warning in _pool_warnings(group, bits, summary, catalog):
             (report.silenced if warning.kind in silenced.get(group.name, ()) else report.warnings).append(warning)
-    twins = _twins(groups, reports)
+    twins = _twins([g for g in groups if g.name in reports], reports)
     by_pool = {g.nodepool_name: g for g in groups}
     for twin in twins:
         for pool in twin.nodepools[1:]:

@@ -26,6 +26,7 @@ from karpenter_infra.importer.userdata import (
     Call,
     Expr,
     Field,
+    Text,
     Translation,
     UserDataError,
     chart_user_data,
@@ -1010,8 +1011,11 @@ class ChartMapping(_Mapper):
         nodeclass["instance_store_policy"] = self.attempt(lambda: self._instance_store_policy(raw))
         kubelet = self.attempt(lambda: self._kubelet(raw), {})
         nodeclass.update({f"kubelet.{k}": kubelet.get(k) for k in KUBELET_KEYS})
-        user_data, user_data_values = self.attempt(lambda: self._user_data(raw, group_label), (None, {}))
+        user_data, user_data_template, user_data_values = self.attempt(
+            lambda: self._user_data(raw, group_label), (None, None, {})
+        )
         nodeclass["user_data"] = user_data
+        nodeclass["user_data_template"] = user_data_template
         nodeclass["user_data_values"] = user_data_values
         return nodeclass
 
@@ -1264,16 +1268,17 @@ class ChartMapping(_Mapper):
                 kubelet["cpu_cfs_quota"] = self.boolean("kubeletCpuCFSQuota", value)
         return kubelet
 
-    def _user_data(self, raw: dict[str, Any], group_label: str) -> tuple[str | None, dict[str, Any]]:
+    def _user_data(self, raw: dict[str, Any], group_label: str) -> tuple[str | None, str | None, dict[str, Any]]:
+        """(verbatim, template, values): a userData without template actions imports as verbatim user data."""
         if "userData" in raw:
             source = raw["userData"]
         elif "userData" in self.values:
             source = self.values["userData"]
         else:
-            return None, {}
+            return None, None, {}
         translation = self.translation(source, "userData")
         if translation is None:
-            return None, {}
+            return None, None, {}
         root = {"Values": self.values, "key": self.group_name, "value": raw}
         try:
             values = values_for(translation, root)
@@ -1302,7 +1307,9 @@ class ChartMapping(_Mapper):
                 + (" in trailing whitespace only" if chart.rstrip() == ours.rstrip() else "")
                 + "; review the user data",
             )
-        return translation.jinja, values
+        if all(isinstance(node, Text) for node in translation.template.nodes):
+            return ours, None, {}
+        return None, translation.jinja, values
 
 
 # ------------------------------------------------------------------------------------------------------ hoisting
@@ -1359,6 +1366,7 @@ CLASS_FIELDS: tuple[tuple[str, bool], ...] = (
     ("instance_store_policy", False),
     *((f"kubelet.{k}", False) for k in KUBELET_KEYS),
     ("user_data", False),
+    ("user_data_template", False),
     ("user_data_values", True),
     ("node_tags", True),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from karpenter_infra.render.launch import launch_options
 from karpenter_infra.render.userdata import render_user_data
 from karpenter_infra.rules.userdata import check_user_data
 from karpenter_infra.spec.nodeclass import KUBELET_FIELDS, BlockDevice
@@ -35,7 +36,8 @@ def _block_device(device: BlockDevice) -> dict[str, Any]:
     ebs: dict[str, Any] = {}
     if device.volume_size is not None:
         ebs["volumeSize"] = device.volume_size
-    ebs["volumeType"] = str(device.volume_type)
+    if device.volume_type is not None:
+        ebs["volumeType"] = str(device.volume_type)
     for field, crd_name in (
         ("iops", "iops"),
         ("throughput", "throughput"),
@@ -46,8 +48,11 @@ def _block_device(device: BlockDevice) -> dict[str, Any]:
         value = getattr(device, field)
         if value is not None:
             ebs[crd_name] = value
-    ebs["encrypted"] = device.encrypted
-    ebs["deleteOnTermination"] = device.delete_on_termination
+    # Unset stays unset: a volume from a snapshot or an account with EBS encryption by default decides itself.
+    if device.encrypted is not None:
+        ebs["encrypted"] = device.encrypted
+    if device.delete_on_termination is not None:
+        ebs["deleteOnTermination"] = device.delete_on_termination
     rendered: dict[str, Any] = {"deviceName": device.device_name}
     if device.root_volume is not None:
         rendered["rootVolume"] = device.root_volume
@@ -91,6 +96,7 @@ def ec2_node_class(group: ResolvedNodeGroup) -> dict[str, Any]:
         spec["associatePublicIPAddress"] = nodeclass.associate_public_ip_address
     if nodeclass.instance_store_policy is not None:
         spec["instanceStorePolicy"] = nodeclass.instance_store_policy
+    spec.update(launch_options(nodeclass))
     kubelet = _kubelet(nodeclass)
     if kubelet:
         spec["kubelet"] = kubelet
@@ -98,7 +104,8 @@ def ec2_node_class(group: ResolvedNodeGroup) -> dict[str, Any]:
     if user_data is not None:
         check_user_data(group.name, str(nodeclass.ami_family), user_data)
         spec["userData"] = user_data
-    spec["tags"] = dict(nodeclass.tags)
+    if nodeclass.tags:
+        spec["tags"] = dict(nodeclass.tags)
     return {
         "apiVersion": NODECLASS_API_VERSION,
         "kind": "EC2NodeClass",

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Self
 
-from pydantic import BeforeValidator, Field, StrictStr, ValidationError, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StrictStr, ValidationError, model_validator
 from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
 from karpenter_infra.catalog.warnings import CatalogWarning
 from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
+from karpenter_infra.karpenter import patterns as p
 from karpenter_infra.rules.settings import check_settings
 from karpenter_infra.schedule import OffHours
 from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy, Duration, DurationOrNever
 from karpenter_infra.spec.headroom import Headroom
 from karpenter_infra.spec.instances import Instances
+from karpenter_infra.spec.launch import (
+    CapacityReservationSelectorTerm,
+    ConnectionTracking,
+    CpuOptions,
+    NetworkInterface,
+    PlacementGroup,
+    check_network_interfaces,
+)
+from karpenter_infra.spec.names import ClusterName
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
     AmiSelectorTerm,
@@ -71,6 +81,21 @@ class NodeGroupSettings(Spec):
         default=None,
         description="EC2 tags on the group's instances, volumes and ENIs; merged over the defaults'.",
     )
+    library_tags: bool | None = Field(
+        default=None,
+        description="Write the library's own EC2 tags (`cluster`, `managed_by`, `<group_label_key>`); `False` where "
+        "tagging is owned elsewhere. While on, a `node_tags` key that clashes with one is an error.",
+    )
+    group_node_label: bool | None = Field(
+        default=None,
+        description="Label the nodes `<group_label_key>: <group_label>`; `False` where node labels are owned "
+        "elsewhere (not with `capacity_spread`, whose workloads select the group by it).",
+    )
+    architecture_suffix: bool | None = Field(
+        default=None,
+        description="Name the NodePool and EC2NodeClass `<name>-<architecture>` (default); `False` names them "
+        "`<name>`, as hand-written fleets often do (alerts then cannot recover the group from the pool name).",
+    )
     weight: int | None = Field(default=None, ge=1, le=100, description="NodePool priority; higher is tried first.")
     limits: dict[str, Limit] | None = Field(
         default=None,
@@ -114,8 +139,9 @@ class NodeGroupSettings(Spec):
     )
     ami_version: str | None = Field(
         default=None,
-        pattern=r"^(latest|v[0-9]{8}|[0-9]+\.[0-9]+\.[0-9]+)$",
-        description="Version of the family's AMI alias: `latest` (default) or a pinned `v20251016`.",
+        pattern=r"^(latest|v[0-9]{8}|v?[0-9]+\.[0-9]+\.[0-9]+)$",
+        description="Version of the family's AMI alias: `latest` (default), or pinned in the family's own format: "
+        "`v20251016` (AL2023, AL2), `v1.57.0` or `1.57.0` (Bottlerocket); Windows only `latest`.",
     )
     ami_selector_terms: list[AmiSelectorTerm] | None = Field(
         default=None, description="Explicit AMI selection; default is the alias `<family>@<version>`."
@@ -135,10 +161,45 @@ class NodeGroupSettings(Spec):
     instance_store_policy: str | None = Field(
         default=None, pattern="^RAID0$", description="`RAID0`: use local NVMe as ephemeral storage."
     )
+    capacity_reservation_selector_terms: (
+        Annotated[list[CapacityReservationSelectorTerm], Field(max_length=p.SELECTOR_TERMS_MAX_ITEMS)] | None
+    ) = Field(
+        default=None,
+        description="Capacity reservations (ODCRs, Capacity Blocks) the nodes may launch into, by `id`, `tags` "
+        "(with `owner_id`) or `instance_match_criteria`; makes capacity type `reserved` launchable.",
+    )
+    network_interfaces: (
+        Annotated[
+            list[NetworkInterface],
+            Field(max_length=p.NETWORK_INTERFACES_MAX_ITEMS),
+            AfterValidator(check_network_interfaces),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Network interfaces at launch (EFA: `efa-only` on extra cards); must include the primary "
+        "one (card 0, device 0, `interface`).",
+    )
+    placement_group: PlacementGroup | None = Field(
+        default=None, description="Launch into this existing placement group (`placementGroupSelector`)."
+    )
+    ip_prefix_count: int | None = Field(
+        default=None, ge=0, le=p.INT32_MAX, description="IPv4 prefixes on the primary interface (`ipPrefixCount`)."
+    )
+    connection_tracking: ConnectionTracking | None = Field(
+        default=None, description="ENI connection-tracking idle timeouts."
+    )
+    cpu_options: CpuOptions | None = Field(default=None, description="CPU options (nested virtualisation).")
     kubelet: Kubelet | None = Field(default=None, description="Kubelet settings; overrides the defaults key by key.")
     user_data: str | None = Field(
         default=None,
-        description="Jinja2 template of the user data; sees `cluster_name`, `group` and `values`.",
+        description="User data, verbatim: never templated, so shell such as `${#A[@]}` or `{{.Id}}` stays as "
+        "written. Set this or `user_data_template`.",
+    )
+    user_data_template: str | None = Field(
+        default=None,
+        description="User data as a Jinja2 template (sandboxed, undefined names are errors); sees `cluster_name`, "
+        "`group` and `values`.",
     )
     user_data_values: dict[str, Any] | None = Field(
         default=None, description="Free-form values for the user data template; merged over the defaults'."
@@ -167,11 +228,32 @@ NODECLASS_FIELDS: tuple[str, ...] = (
     "detailed_monitoring",
     "associate_public_ip_address",
     "instance_store_policy",
+    "capacity_reservation_selector_terms",
+    "network_interfaces",
+    "placement_group",
+    "ip_prefix_count",
+    "connection_tracking",
+    "cpu_options",
     "kubelet",
     "user_data",
+    "user_data_template",
     "user_data_values",
     "node_tags",
+    "library_tags",
 )
+
+
+#: Pairs of settings that say the same thing two ways: one layer (defaults or a group) may set one of each pair.
+EXCLUSIVE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("role", "instance_profile"),
+    ("user_data", "user_data_template"),
+)
+
+
+def _one_of_each(settings: NodeGroupSettings, owner: str) -> None:
+    for first, second in EXCLUSIVE_FIELDS:
+        if getattr(settings, first) is not None and getattr(settings, second) is not None:
+            raise SpecError.one(owner, first, f"set {first} or {second}, not both")
 
 
 class NodeGroup(NodeGroupSettings):
@@ -190,6 +272,18 @@ class NodeGroup(NodeGroupSettings):
     )
     node_class: str | None = Field(
         default=None, description="Reuse the EC2NodeClass of this other group instead of rendering one."
+    )
+    existing_node_class: str | None = Field(
+        default=None,
+        pattern=DNS_LABEL,
+        max_length=63,
+        description="Name of an EC2NodeClass the fleet does not render (another team's, an add-on's): the group "
+        "renders only its NodePool, pointing at it.",
+    )
+    node_class_only: bool | None = Field(
+        default=None,
+        description="Render only this group's EC2NodeClass, named `<name>`, and no NodePool: a class for pools "
+        "this fleet does not render.",
     )
     headroom: list[Headroom] | None = Field(default=None, description="Placeholder pods that keep capacity warm.")
     off_hours: OffHours | None = Field(
@@ -212,18 +306,22 @@ class NodeGroup(NodeGroupSettings):
 
     @model_validator(mode="after")
     def _coherent(self) -> NodeGroup:
-        if self.role is not None and self.instance_profile is not None:
-            raise SpecError.one(nodegroup_owner(self.name), "role", "set role or instance_profile, not both")
+        _one_of_each(self, nodegroup_owner(self.name))
         if self.node_class is not None:
             if self.node_class == self.name:
                 raise SpecError.one(nodegroup_owner(self.name), "node_class", "a group cannot reuse its own node class")
-            clashing = [f for f in NODECLASS_FIELDS if getattr(self, f) is not None]
-            if clashing:
+            self._no_nodeclass_settings(f"the group reuses the EC2NodeClass of {self.node_class!r}; set it there")
+        if self.existing_node_class is not None:
+            if self.node_class is not None:
                 raise SpecError.one(
-                    nodegroup_owner(self.name),
-                    clashing[0],
-                    f"has no effect: the group reuses the EC2NodeClass of {self.node_class!r}; set it there",
+                    nodegroup_owner(self.name), "existing_node_class", "set node_class or existing_node_class, not both"
                 )
+            self._no_nodeclass_settings(
+                f"the group uses the existing EC2NodeClass {self.existing_node_class!r}, "
+                "which the fleet does not render"
+            )
+        if self.node_class_only:
+            self._no_nodepool_settings()
         if self.replicas is not None:
             if self.weight is not None:
                 raise SpecError.one(
@@ -252,11 +350,39 @@ class NodeGroup(NodeGroupSettings):
                 )
         return self
 
+    def _no_nodeclass_settings(self, why: str) -> None:
+        clashing = [f for f in NODECLASS_FIELDS if getattr(self, f) is not None]
+        if clashing:
+            raise SpecError.one(nodegroup_owner(self.name), clashing[0], f"has no effect: {why}")
+
+    def _no_nodepool_settings(self) -> None:
+        # Only what the group itself says: the defaults' pool settings are meant for the groups that have pools.
+        for name in NODEPOOL_ONLY_FIELDS:
+            value = getattr(self, name)
+            if value is not None and value is not False:
+                raise SpecError.one(
+                    nodegroup_owner(self.name), name, "has no effect: node_class_only renders no NodePool"
+                )
+
+
+#: Group fields that only shape the NodePool (``group_label`` also tags the node class, so it stays allowed).
+NODEPOOL_ONLY_FIELDS: tuple[str, ...] = (
+    *(name for name in NodeGroupSettings.model_fields if name not in NODECLASS_FIELDS),
+    "capacity_spread",
+    "node_class",
+    "existing_node_class",
+    "headroom",
+    "off_hours",
+    "replicas",
+)
+
 
 class NodeGroupDefaults(NodeGroupSettings):
     """Cluster-wide defaults. A setting left ``None`` here falls back to the library's default."""
 
-    cluster_name: str = Field(pattern=DNS_LABEL, max_length=100, description="EKS cluster name.")
+    cluster_name: ClusterName = Field(
+        description="EKS cluster name: letters, digits, `-` and `_`, starting with a letter or digit, at most 100."
+    )
     group_label_key: str = Field(
         default="nodegroup", min_length=1, description="Label key that names a node's group (`nodegroup`)."
     )
@@ -290,6 +416,5 @@ class NodeGroupDefaults(NodeGroupSettings):
 
     @model_validator(mode="after")
     def _coherent(self) -> NodeGroupDefaults:
-        if self.role is not None and self.instance_profile is not None:
-            raise SpecError.one("defaults", "role", "set role or instance_profile, not both")
+        _one_of_each(self, "defaults")
         return self

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy
+from karpenter_infra.spec.fleet_rules import check_fleet
 from karpenter_infra.spec.instances import Architecture, CapacityType, Instances, OperatingSystem
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
@@ -16,7 +17,7 @@ from karpenter_infra.spec.nodeclass import (
     MetadataOptions,
     SecurityGroupSelectorTerm,
     SubnetSelectorTerm,
-    is_windows,
+    ami_version_problem,
 )
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults, NodeGroupSettings
 from karpenter_infra.spec.resolved import ResolvedInstances, ResolvedNodeClass, ResolvedNodeGroup
@@ -34,11 +35,15 @@ LIBRARY_INSTANCES = Instances(
     capacity_types=[CapacityType.ON_DEMAND],
     operating_systems=[OperatingSystem.LINUX],
     cpu_manufacturers=[],
+    families=[],
+    sizes=[],
+    hypervisors=[],
     instance_types=[],
     exclude_families=[],
     exclude_sizes=[],
     min_values={},
 )
+_LIBRARY_INSTANCE_VALUES: dict[str, Any] = {name: getattr(LIBRARY_INSTANCES, name) for name in Instances.model_fields}
 LIBRARY_DEFAULTS = NodeGroupSettings(
     instances=LIBRARY_INSTANCES,
     availability_zones=[],
@@ -62,6 +67,9 @@ LIBRARY_DEFAULTS = NodeGroupSettings(
     detailed_monitoring=False,
     kubelet=Kubelet(),
     user_data_values={},
+    library_tags=True,
+    group_node_label=True,
+    architecture_suffix=True,
 )
 
 CILIUM_TAINT_KEY = "node.cilium.io/agent-not-ready"
@@ -86,12 +94,24 @@ def _merged(name: str, group: NodeGroupSettings, defaults: NodeGroupSettings) ->
 
 
 def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstances:
-    layers = [layer for layer in (group.instances, defaults.instances, LIBRARY_INSTANCES) if layer is not None]
-    values = {name: _pick(name, *layers) for name in Instances.model_fields}
+    # Only the keys a layer set are read: the library's values first, the defaults' and then the group's over them.
+    values = dict(_LIBRARY_INSTANCE_VALUES)
+    for layer in (defaults.instances, group.instances):
+        if layer is not None:
+            for name in layer.model_fields_set:
+                value = getattr(layer, name)
+                if value is not None:
+                    values[name] = value
     owner = nodegroup_owner(group.name)
     for required in ("capacity_types", "operating_systems"):
         if not values[required]:
             raise SpecError.one(owner, f"instances.{required}", "must name at least one value")
+    for included, excluded in (("families", "exclude_families"), ("sizes", "exclude_sizes")):
+        both = sorted(set(values[included]) & set(values[excluded]))
+        if both and not values["instance_types"]:
+            raise SpecError.one(
+                owner, f"instances.{included}", f"{both[0]!r} is also in instances.{excluded}; keep it in one"
+            )
     return ResolvedInstances(
         categories=sorted(values["categories"]),
         min_generation=values["min_generation"],
@@ -100,6 +120,9 @@ def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstanc
         capacity_types=sorted(values["capacity_types"]),
         operating_systems=sorted(values["operating_systems"]),
         cpu_manufacturers=sorted(values["cpu_manufacturers"]),
+        families=sorted(values["families"]),
+        sizes=sorted(values["sizes"]),
+        hypervisors=sorted(values["hypervisors"]),
         instance_types=sorted(values["instance_types"]),
         exclude_families=sorted(values["exclude_families"]),
         exclude_sizes=sorted(values["exclude_sizes"]),
@@ -113,8 +136,8 @@ def _limits(group: NodeGroup, defaults: NodeGroupDefaults) -> dict[str, str]:
     return dict(sorted(_merged("limits", group, defaults).items()))
 
 
-def nodepool_name(group_name: str, architecture: Architecture) -> str:
-    return f"{group_name}-{architecture.value}"
+def nodepool_name(group_name: str, architecture: Architecture, suffix: bool = True) -> str:
+    return f"{group_name}-{architecture.value}" if suffix else group_name
 
 
 @cache
@@ -157,13 +180,9 @@ def _ami_terms(group: NodeGroup, defaults: NodeGroupDefaults, family: AmiFamily)
     version = _pick("ami_version", group, defaults, LIBRARY_DEFAULTS)
     if family is AmiFamily.CUSTOM:
         raise SpecError.one(owner, "ami_selector_terms", "ami_family 'Custom' needs explicit ami_selector_terms")
-    if is_windows(family) and version != "latest":
-        raise SpecError.one(owner, "ami_version", f"Windows AMI aliases only support 'latest', got {version!r}")
-    if (family is AmiFamily.BOTTLEROCKET and version.startswith("v")) or (
-        family is not AmiFamily.BOTTLEROCKET and version[0].isdigit()
-    ):
-        hint = "Bottlerocket versions look like 1.2.3" if family is AmiFamily.BOTTLEROCKET else "use vYYYYMMDD"
-        raise SpecError.one(owner, "ami_version", f"{version!r} is not a {family.value} AMI version: {hint}")
+    problem = ami_version_problem(family, version)
+    if problem is not None:
+        raise SpecError.one(owner, "ami_version", problem)
     return [_alias_term(f"{family.value.lower()}@{version}")]
 
 
@@ -187,6 +206,37 @@ def _discovery_security_groups(cluster_name: str) -> list[SecurityGroupSelectorT
     return [SecurityGroupSelectorTerm(tags={DISCOVERY_TAG: cluster_name})]
 
 
+def _user_data(group: NodeGroup, defaults: NodeGroupDefaults) -> tuple[str | None, str | None]:
+    """Verbatim or templated: two spellings of one setting, so a group's either one replaces the defaults' either."""
+    for layer in (group, defaults):
+        if layer.user_data is not None or layer.user_data_template is not None:
+            return layer.user_data, layer.user_data_template
+    return None, None
+
+
+#: Rarely set: only the fields someone set are looked up, which keeps a 1,000-group fleet from paying for them.
+_LAUNCH_FIELDS = frozenset(
+    {
+        "capacity_reservation_selector_terms",
+        "network_interfaces",
+        "placement_group",
+        "ip_prefix_count",
+        "connection_tracking",
+        "cpu_options",
+    }
+)
+
+
+def _launch_options(group: NodeGroup, defaults: NodeGroupDefaults) -> dict[str, Any]:
+    named = (group.model_fields_set | defaults.model_fields_set) & _LAUNCH_FIELDS
+    if not named:
+        return {}
+    found = {name: value for name in named if (value := _pick(name, group, defaults)) is not None}
+    if "capacity_reservation_selector_terms" in found:
+        found["capacity_reservation_selector_terms"] = tuple(found["capacity_reservation_selector_terms"])
+    return found
+
+
 def _nodeclass(
     group: NodeGroup, defaults: NodeGroupDefaults, name: str, group_label: str, node_role: str | None
 ) -> ResolvedNodeClass:
@@ -206,7 +256,18 @@ def _nodeclass(
     family = AmiFamily(_pick("ami_family", group, defaults, LIBRARY_DEFAULTS))
     kubelet = (group.kubelet or Kubelet()).merged_over(defaults.kubelet or Kubelet())
     tags = _merged("node_tags", group, defaults)
-    tags.update({"cluster": defaults.cluster_name, defaults.group_label_key: group_label, "managed_by": "karpenter"})
+    user_data, user_data_template = _user_data(group, defaults)
+    launch = _launch_options(group, defaults)
+    if _pick("library_tags", group, defaults, LIBRARY_DEFAULTS):
+        own = {"cluster": defaults.cluster_name, defaults.group_label_key: group_label, "managed_by": "karpenter"}
+        for key, value in own.items():
+            if tags.get(key, value) != value:
+                raise SpecError.one(
+                    owner,
+                    "node_tags",
+                    f"{key!r} is a tag the library writes ({value!r}); remove it, or set library_tags=False",
+                )
+        tags.update(own)
     return ResolvedNodeClass(
         name=name,
         role=role,
@@ -226,24 +287,37 @@ def _nodeclass(
         associate_public_ip_address=_pick("associate_public_ip_address", group, defaults),
         instance_store_policy=_pick("instance_store_policy", group, defaults),
         kubelet=kubelet,
-        user_data=_pick("user_data", group, defaults),
+        user_data=user_data,
+        user_data_template=user_data_template,
         user_data_values=dict(sorted(_merged("user_data_values", group, defaults).items())),
         tags=dict(sorted(tags.items())),
+        **launch,
     )
 
 
 def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str | None) -> ResolvedNodeGroup:
     owner = nodegroup_owner(group.name)
     instances = _instances(group, defaults)
-    pool = nodepool_name(group.name, instances.architecture)
+    pool = nodepool_name(
+        group.name, instances.architecture, _pick("architecture_suffix", group, defaults, LIBRARY_DEFAULTS)
+    )
     group_label = group.group_label or group.name
     taints, startup_taints = _taints(group, defaults, group_label)
     labels = _merged("labels", group, defaults)
-    if defaults.group_label_key in labels and labels[defaults.group_label_key] != group_label:
+    if _pick("group_node_label", group, defaults, LIBRARY_DEFAULTS):
+        if defaults.group_label_key in labels and labels[defaults.group_label_key] != group_label:
+            raise SpecError.one(
+                owner, "labels", f"{defaults.group_label_key!r} is the group label; set group_label instead"
+            )
+        labels[defaults.group_label_key] = group_label
+    elif group.capacity_spread is not None:
+        # Groups sharing a group label spread as one only if workloads can select that label's nodes.
         raise SpecError.one(
-            owner, "labels", f"{defaults.group_label_key!r} is the group label; set group_label instead"
+            owner,
+            "group_node_label",
+            "capacity_spread needs the group node label: workloads select the group's nodes by it; "
+            "keep group_node_label or drop capacity_spread",
         )
-    labels[defaults.group_label_key] = group_label
     if group.capacity_spread is not None and defaults.capacity_spread_label_key in labels:
         raise SpecError.one(owner, "labels", f"{defaults.capacity_spread_label_key!r} is set by capacity_spread")
     limits = _limits(group, defaults)
@@ -251,7 +325,10 @@ def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str 
         raise SpecError.one(
             owner, "limits", "limits['nodes'] (here inherited from the defaults) belongs to the off_hours schedule"
         )
-    nodeclass = None if group.node_class else _nodeclass(group, defaults, pool, group_label, node_role)
+    nodeclass_name = group.existing_node_class or (group.name if group.node_class_only else pool)
+    nodeclass = None
+    if group.node_class is None and group.existing_node_class is None:
+        nodeclass = _nodeclass(group, defaults, nodeclass_name, group_label, node_role)
     return ResolvedNodeGroup(
         name=group.name,
         cluster_name=defaults.cluster_name,
@@ -275,11 +352,13 @@ def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str 
         expire_after=_pick("expire_after", group, defaults, LIBRARY_DEFAULTS),
         termination_grace_period=_pick("termination_grace_period", group, defaults),
         budgets=list(_pick("budgets", group, defaults, LIBRARY_DEFAULTS)),
-        nodeclass_name=pool,
+        nodeclass_name=nodeclass_name,
         nodeclass=nodeclass,
         headroom=sorted(group.headroom or [], key=lambda entry: entry.key),
         replicas=group.replicas,
         off_hours=group.off_hours,
+        existing_node_class=group.existing_node_class is not None,
+        renders_nodepool=not group.node_class_only,
     )
 
 
@@ -299,6 +378,13 @@ def resolve(
         target = resolved.get(group.node_class)
         if target is None:
             raise SpecError.one(nodegroup_owner(name), "node_class", f"no node group named {group.node_class!r}")
+        if target.existing_node_class:
+            raise SpecError.one(
+                nodegroup_owner(name),
+                "node_class",
+                f"{group.node_class!r} uses the existing EC2NodeClass {target.nodeclass_name!r}; "
+                f"set existing_node_class={target.nodeclass_name!r} instead",
+            )
         if target.nodeclass is None:
             raise SpecError.one(
                 nodegroup_owner(name),
@@ -306,7 +392,7 @@ def resolve(
                 f"{group.node_class!r} reuses another group's node class itself; point at the owner",
             )
         resolved[name] = _replace_nodeclass(resolved[name], target.nodeclass_name)
-    _check_unique_names(list(resolved.values()))
+    check_fleet(list(resolved.values()))
     return list(resolved.values())
 
 
@@ -314,15 +400,3 @@ def _replace_nodeclass(group: ResolvedNodeGroup, nodeclass_name: str) -> Resolve
     from dataclasses import replace
 
     return replace(group, nodeclass_name=nodeclass_name)
-
-
-def _check_unique_names(groups: Sequence[ResolvedNodeGroup]) -> None:
-    owners: dict[str, str] = {}
-    for group in groups:
-        if group.nodepool_name in owners:
-            raise SpecError.one(
-                nodegroup_owner(group.name),
-                "name",
-                f"renders NodePool {group.nodepool_name!r}, as does group {owners[group.nodepool_name]!r}",
-            )
-        owners[group.nodepool_name] = group.name

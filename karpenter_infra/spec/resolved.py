@@ -9,6 +9,13 @@ from karpenter_infra.schedule import OffHours
 from karpenter_infra.spec.disruption import Budget
 from karpenter_infra.spec.headroom import Headroom
 from karpenter_infra.spec.instances import Architecture
+from karpenter_infra.spec.launch import (
+    CapacityReservationSelectorTerm,
+    ConnectionTracking,
+    CpuOptions,
+    NetworkInterface,
+    PlacementGroup,
+)
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
     AmiSelectorTerm,
@@ -30,6 +37,9 @@ class ResolvedInstances:
     capacity_types: list[str]
     operating_systems: list[str]
     cpu_manufacturers: list[str]
+    families: list[str]
+    sizes: list[str]
+    hypervisors: list[str]
     instance_types: list[str]
     exclude_families: list[str]
     exclude_sizes: list[str]
@@ -53,10 +63,19 @@ class ResolvedNodeClass:
     associate_public_ip_address: bool | None
     instance_store_policy: str | None
     kubelet: Kubelet
-    #: The Jinja2 template; rendered per owning group by the EC2NodeClass renderer.
+    #: Verbatim user data; at most one of it and ``user_data_template`` is set.
     user_data: str | None
+    #: The Jinja2 template; rendered per owning group by the EC2NodeClass renderer.
+    user_data_template: str | None
     user_data_values: dict[str, Any]
     tags: dict[str, str]
+    #: Launch options: rarely set, so they default here and resolve passes only the ones a layer sets.
+    capacity_reservation_selector_terms: tuple[CapacityReservationSelectorTerm, ...] = ()
+    network_interfaces: list[NetworkInterface] | None = None
+    placement_group: PlacementGroup | None = None
+    ip_prefix_count: int | None = None
+    connection_tracking: ConnectionTracking | None = None
+    cpu_options: CpuOptions | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +107,10 @@ class ResolvedNodeGroup:
     headroom: list[Headroom]
     replicas: int | None
     off_hours: OffHours | None
+    #: ``nodeclass_name`` is an EC2NodeClass outside the fleet: nothing here knows its role, AMI or user data.
+    existing_node_class: bool = False
+    #: ``False`` for a ``node_class_only`` group: it renders its EC2NodeClass and nothing else.
+    renders_nodepool: bool = True
 
     @property
     def architecture(self) -> Architecture:

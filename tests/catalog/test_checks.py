@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from karpenter_infra import Fleet, Headroom, Instances, NodeGroup, Requirement, SpecError
+from karpenter_infra import Fleet, Headroom, Instances, NodeGroup, NodeGroupDefaults, Requirement, SpecError
 from stacks.nodegroups import dev, prod
 from tests.catalog.support import fleet
 
@@ -132,3 +132,13 @@ def test_the_repository_stacks_launch() -> None:
         assert {name: pool.summary.count > 0 for name, pool in built.catalog_report.pools.items()} == {
             g.name: True for g in module.NODEGROUPS
         }
+
+
+def test_a_class_only_group_is_not_judged_as_a_pool() -> None:
+    """``node_class_only`` renders an EC2NodeClass and no NodePool: the catalog has nothing to evaluate for it."""
+    fleet = Fleet(
+        NodeGroupDefaults(cluster_name="c"),
+        [NodeGroup(name="shared", node_class_only=True), NodeGroup(name="web")],
+        node_role="R",
+    )
+    assert sorted(fleet.catalog_report.pools) == ["web"]
