@@ -12,8 +12,9 @@ import typer
 
 from karpenter_infra.errors import SpecError
 from karpenter_infra.fleet import Fleet
+from karpenter_infra.importer.base import ImportWarning
 from karpenter_infra.importer.codegen import module_text
-from karpenter_infra.importer.mapping import ImportWarning, map_values
+from karpenter_infra.importer.mapping import map_values
 from karpenter_infra.importer.values import CHART_VERSION, load_values
 from karpenter_infra.render.files import to_yaml
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults

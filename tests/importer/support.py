@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from karpenter_infra import Fleet, NodeGroup, NodeGroupDefaults
 from karpenter_infra.importer.command import ImportResult, import_helm_values, import_helm_values_command
-from karpenter_infra.importer.mapping import ChartMapping, _settings
+from karpenter_infra.importer.hoist import settings_kwargs
+from karpenter_infra.importer.mapping import ChartMapping
 from karpenter_infra.importer.values import load_values
 
 #: A minimal values set the chart renders cleanly and Karpenter v1.14 accepts: one group, everything else default.
@@ -90,7 +91,7 @@ def explicit_fleet(files: list[Path]) -> Fleet:
                 capacity_spread=group.capacity_spread,
                 node_class=group.node_class,
                 headroom=group.headroom,
-                **_settings(settings),
+                **settings_kwargs(settings),
             )
         )
     return Fleet(NodeGroupDefaults(**globals_), explicit)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from karpenter_infra.importer.mapping import KUBELET_MAPS
+from karpenter_infra.importer.keys import KUBELET_MAPS
 
 from .support import one, requirement, with_base
 
