@@ -7,7 +7,14 @@ from karpenter_infra.errors import SpecError
 from karpenter_infra.fleet import Fleet
 from karpenter_infra.schedule import OffHours
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy, DisruptionReason
-from karpenter_infra.spec.headroom import Headroom, HeadroomSize
+from karpenter_infra.spec.headroom import (
+    Headroom,
+    HeadroomPriorityClass,
+    HeadroomSize,
+    LabelSelectorRequirement,
+    PreemptionPolicy,
+    SelectorOperator,
+)
 from karpenter_infra.spec.instances import Architecture, CapacityType, Instances, OperatingSystem
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
@@ -41,17 +48,21 @@ __all__ = [
     "DisruptionReason",
     "Fleet",
     "Headroom",
+    "HeadroomPriorityClass",
     "HeadroomSize",
     "Instances",
     "Kubelet",
+    "LabelSelectorRequirement",
     "MetadataOptions",
     "NodeGroup",
     "NodeGroupDefaults",
     "OffHours",
     "OperatingSystem",
     "Operator",
+    "PreemptionPolicy",
     "Requirement",
     "SecurityGroupSelectorTerm",
+    "SelectorOperator",
     "SpecError",
     "SubnetSelectorTerm",
     "Taint",
