@@ -25,7 +25,7 @@ DEFAULTS = NodeGroupDefaults(
     cluster_name="bench",
     availability_zones=["eu-west-1a", "eu-west-1b", "eu-west-1c"],
     instances=Instances(categories=["c", "m", "r"], min_generation=6, capacity_types=["spot"]),
-    user_data="#!/bin/bash\necho {{ group.name }} {{ values.x }}\n",
+    user_data_template="#!/bin/bash\necho {{ group.name }} {{ values.x }}\n",
     user_data_values={"x": 1},
     limits={"cpu": 100},
 )

@@ -97,6 +97,8 @@ def check_versions(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
             f"CRD chart {spec.crd_chart_version} does not match the controller chart {spec.version}",
         )
     for group in fleet.groups:
+        if not group.renders_nodepool:
+            continue
         if group.replicas is not None and not spec.feature_gates.get("staticCapacity", False):
             raise SpecError.one(
                 nodegroup_owner(group.name),
@@ -131,7 +133,26 @@ def check_production(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     return found
 
 
+def check_existing_node_classes(fleet: Fleet) -> list[Finding]:
+    """Node-class checks (role, PassRole, access entry, AMI pin) cannot see a class the fleet does not render."""
+    return [
+        Finding(
+            nodegroup_owner(group.name),
+            "existing_node_class",
+            f"EC2NodeClass {group.nodeclass_name!r} is not rendered here, so the plan cannot check it: make sure it "
+            "exists, that the controller may pass its role (iam:PassRole; the platform only allows the roles of the "
+            "classes it renders) and that the role has an EKS access entry",
+        )
+        for group in fleet.groups
+        if group.existing_node_class
+    ]
+
+
 def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     """Run every check; raise on the first error, return all warnings."""
     node_role_access(platform, fleet)
-    return [*check_versions(platform, fleet), *check_production(platform, fleet)]
+    return [
+        *check_versions(platform, fleet),
+        *check_production(platform, fleet),
+        *check_existing_node_classes(fleet),
+    ]

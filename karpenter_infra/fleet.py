@@ -82,7 +82,8 @@ class Fleet:
         rendered = []
         if group.nodeclass is not None:
             rendered.append(ec2_node_class(group))
-        rendered.append(node_pool(group))
+        if group.renders_nodepool:
+            rendered.append(node_pool(group))
         rendered.extend(
             deployment(group, entry, self.defaults.headroom_namespace, self.defaults.headroom_image)
             for entry in group.headroom

@@ -110,3 +110,10 @@ def test_production_warns_on_latest_amis_and_missing_limits() -> None:
 def test_platform_spec_refuses_what_would_fail_half_way(cluster: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         platform(cluster=cluster)
+
+
+def test_a_group_on_an_existing_node_class_is_a_warning_that_says_what_the_plan_cannot_see() -> None:
+    findings = check(platform(), fleet(NodeGroup(name="a"), NodeGroup(name="ext", existing_node_class="team-x")))
+    [finding] = [f for f in findings if f.field == "existing_node_class"]
+    assert str(finding).startswith("nodegroup 'ext': existing_node_class: EC2NodeClass 'team-x' is not rendered here")
+    assert "iam:PassRole" in finding.message and "access entry" in finding.message

@@ -62,6 +62,7 @@ CLASS_FIELDS: tuple[tuple[str, bool], ...] = (
     ("instance_store_policy", False),
     *((f"kubelet.{k}", False) for k in KUBELET_KEYS),
     ("user_data", False),
+    ("user_data_template", False),
     ("user_data_values", True),
     ("node_tags", True),
 )

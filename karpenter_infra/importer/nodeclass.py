@@ -45,8 +45,11 @@ class NodeClassMapping(KubeletMapping, UserDataMapping, InstancesMapping):
         nodeclass["instance_store_policy"] = self.attempt(lambda: self._instance_store_policy(raw))
         kubelet = self.attempt(lambda: self._kubelet(raw), {})
         nodeclass.update({f"kubelet.{k}": kubelet.get(k) for k in KUBELET_KEYS})
-        user_data, user_data_values = self.attempt(lambda: self._user_data(raw, group_label), (None, {}))
+        user_data, user_data_template, user_data_values = self.attempt(
+            lambda: self._user_data(raw, group_label), (None, None, {})
+        )
         nodeclass["user_data"] = user_data
+        nodeclass["user_data_template"] = user_data_template
         nodeclass["user_data_values"] = user_data_values
         return nodeclass
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from karpenter_infra.importer.base import Mapper
 from karpenter_infra.importer.userdata import (
+    Text,
     UserDataError,
     chart_user_data,
     render_helm,
@@ -27,16 +28,17 @@ class UserDataMapping(Mapper):
                 self.attempt(partial(self.translation, raw["userData"], "userData"))
         self.group_name = ""
 
-    def _user_data(self, raw: dict[str, Any], group_label: str) -> tuple[str | None, dict[str, Any]]:
+    def _user_data(self, raw: dict[str, Any], group_label: str) -> tuple[str | None, str | None, dict[str, Any]]:
+        """(verbatim, template, values): a userData without template actions imports as verbatim user data."""
         if "userData" in raw:
             source = raw["userData"]
         elif "userData" in self.values:
             source = self.values["userData"]
         else:
-            return None, {}
+            return None, None, {}
         translation = self.translation(source, "userData")
         if translation is None:
-            return None, {}
+            return None, None, {}
         root = {"Values": self.values, "key": self.group_name, "value": raw}
         try:
             values = values_for(translation, root)
@@ -65,4 +67,6 @@ class UserDataMapping(Mapper):
                 + (" in trailing whitespace only" if chart.rstrip() == ours.rstrip() else "")
                 + "; review the user data",
             )
-        return translation.jinja, values
+        if all(isinstance(node, Text) for node in translation.template.nodes):
+            return ours, None, {}
+        return None, translation.jinja, values

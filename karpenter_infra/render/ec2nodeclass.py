@@ -34,7 +34,8 @@ def _block_device(device: BlockDevice) -> dict[str, Any]:
     ebs: dict[str, Any] = {}
     if device.volume_size is not None:
         ebs["volumeSize"] = device.volume_size
-    ebs["volumeType"] = str(device.volume_type)
+    if device.volume_type is not None:
+        ebs["volumeType"] = str(device.volume_type)
     for field, crd_name in (
         ("iops", "iops"),
         ("throughput", "throughput"),
@@ -45,8 +46,11 @@ def _block_device(device: BlockDevice) -> dict[str, Any]:
         value = getattr(device, field)
         if value is not None:
             ebs[crd_name] = value
-    ebs["encrypted"] = device.encrypted
-    ebs["deleteOnTermination"] = device.delete_on_termination
+    # Unset stays unset: a volume from a snapshot or an account with EBS encryption by default decides itself.
+    if device.encrypted is not None:
+        ebs["encrypted"] = device.encrypted
+    if device.delete_on_termination is not None:
+        ebs["deleteOnTermination"] = device.delete_on_termination
     rendered: dict[str, Any] = {"deviceName": device.device_name}
     if device.root_volume is not None:
         rendered["rootVolume"] = device.root_volume

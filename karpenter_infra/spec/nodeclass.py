@@ -61,13 +61,19 @@ class BlockDevice(Spec):
     volume_size: Annotated[str, BeforeValidator(_gibibytes)] | None = Field(
         default=None, description="Size: an int in GiB or a quantity (`100Gi`)."
     )
-    volume_type: VolumeType = Field(default=VolumeType.GP3, description="EBS volume type.")
+    volume_type: VolumeType | None = Field(
+        default=VolumeType.GP3, description="EBS volume type; `None` leaves it to EC2 (and the snapshot or AMI)."
+    )
     iops: int | None = Field(default=None, ge=100, le=256000, description="Provisioned IOPS (gp3, io1, io2).")
     throughput: int | None = Field(default=None, ge=125, le=2000, description="Throughput in MiB/s (gp3).")
-    encrypted: bool = Field(default=True, description="Encrypt the volume.")
+    encrypted: bool | None = Field(
+        default=True, description="Encrypt the volume; `None` leaves it unset (the account's EBS default applies)."
+    )
     kms_key_id: str | None = Field(default=None, description="Customer KMS key for the volume.")
     snapshot_id: str | None = Field(default=None, description="Snapshot to create the volume from.")
-    delete_on_termination: bool = Field(default=True, description="Delete the volume with the instance.")
+    delete_on_termination: bool | None = Field(
+        default=True, description="Delete the volume with the instance; `None` leaves it unset (EC2's default)."
+    )
     volume_initialization_rate: int | None = Field(
         default=None,
         ge=100,

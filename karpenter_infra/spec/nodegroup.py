@@ -13,6 +13,7 @@ from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy, Duration, DurationOrNever
 from karpenter_infra.spec.headroom import Headroom, HeadroomPriorityClass
 from karpenter_infra.spec.instances import Instances
+from karpenter_infra.spec.names import ClusterName
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
     AmiSelectorTerm,
@@ -129,7 +130,13 @@ class NodeGroupSettings(Spec):
     kubelet: Kubelet | None = Field(default=None, description="Kubelet settings; overrides the defaults key by key.")
     user_data: str | None = Field(
         default=None,
-        description="Jinja2 template of the user data; sees `cluster_name`, `group` and `values`.",
+        description="User data, verbatim: never templated, so shell such as `${#A[@]}` or `{{.Id}}` stays as "
+        "written. Set this or `user_data_template`.",
+    )
+    user_data_template: str | None = Field(
+        default=None,
+        description="User data as a Jinja2 template (sandboxed, undefined names are errors); sees `cluster_name`, "
+        "`group` and `values`.",
     )
     user_data_values: dict[str, Any] | None = Field(
         default=None, description="Free-form values for the user data template; merged over the defaults'."
@@ -152,9 +159,23 @@ NODECLASS_FIELDS: tuple[str, ...] = (
     "instance_store_policy",
     "kubelet",
     "user_data",
+    "user_data_template",
     "user_data_values",
     "node_tags",
 )
+
+
+#: Pairs of settings that say the same thing two ways: one layer (defaults or a group) may set one of each pair.
+EXCLUSIVE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("role", "instance_profile"),
+    ("user_data", "user_data_template"),
+)
+
+
+def _one_of_each(settings: NodeGroupSettings, owner: str) -> None:
+    for first, second in EXCLUSIVE_FIELDS:
+        if getattr(settings, first) is not None and getattr(settings, second) is not None:
+            raise SpecError.one(owner, first, f"set {first} or {second}, not both")
 
 
 class NodeGroup(NodeGroupSettings):
@@ -173,6 +194,18 @@ class NodeGroup(NodeGroupSettings):
     )
     node_class: str | None = Field(
         default=None, description="Reuse the EC2NodeClass of this other group instead of rendering one."
+    )
+    existing_node_class: str | None = Field(
+        default=None,
+        pattern=DNS_LABEL,
+        max_length=63,
+        description="Name of an EC2NodeClass the fleet does not render (another team's, an add-on's): the group "
+        "renders only its NodePool, pointing at it.",
+    )
+    node_class_only: bool | None = Field(
+        default=None,
+        description="Render only this group's EC2NodeClass, named `<name>`, and no NodePool: a class for pools "
+        "this fleet does not render.",
     )
     headroom: list[Headroom] | None = Field(default=None, description="Placeholder pods that keep capacity warm.")
     off_hours: OffHours | None = Field(
@@ -195,18 +228,22 @@ class NodeGroup(NodeGroupSettings):
 
     @model_validator(mode="after")
     def _coherent(self) -> NodeGroup:
-        if self.role is not None and self.instance_profile is not None:
-            raise SpecError.one(nodegroup_owner(self.name), "role", "set role or instance_profile, not both")
+        _one_of_each(self, nodegroup_owner(self.name))
         if self.node_class is not None:
             if self.node_class == self.name:
                 raise SpecError.one(nodegroup_owner(self.name), "node_class", "a group cannot reuse its own node class")
-            clashing = [f for f in NODECLASS_FIELDS if getattr(self, f) is not None]
-            if clashing:
+            self._no_nodeclass_settings(f"the group reuses the EC2NodeClass of {self.node_class!r}; set it there")
+        if self.existing_node_class is not None:
+            if self.node_class is not None:
                 raise SpecError.one(
-                    nodegroup_owner(self.name),
-                    clashing[0],
-                    f"has no effect: the group reuses the EC2NodeClass of {self.node_class!r}; set it there",
+                    nodegroup_owner(self.name), "existing_node_class", "set node_class or existing_node_class, not both"
                 )
+            self._no_nodeclass_settings(
+                f"the group uses the existing EC2NodeClass {self.existing_node_class!r}, "
+                "which the fleet does not render"
+            )
+        if self.node_class_only:
+            self._no_nodepool_settings()
         if self.replicas is not None:
             if self.weight is not None:
                 raise SpecError.one(
@@ -235,11 +272,39 @@ class NodeGroup(NodeGroupSettings):
                 )
         return self
 
+    def _no_nodeclass_settings(self, why: str) -> None:
+        clashing = [f for f in NODECLASS_FIELDS if getattr(self, f) is not None]
+        if clashing:
+            raise SpecError.one(nodegroup_owner(self.name), clashing[0], f"has no effect: {why}")
+
+    def _no_nodepool_settings(self) -> None:
+        # Only what the group itself says: the defaults' pool settings are meant for the groups that have pools.
+        for name in NODEPOOL_ONLY_FIELDS:
+            value = getattr(self, name)
+            if value is not None and value is not False:
+                raise SpecError.one(
+                    nodegroup_owner(self.name), name, "has no effect: node_class_only renders no NodePool"
+                )
+
+
+#: Group fields that only shape the NodePool (``group_label`` also tags the node class, so it stays allowed).
+NODEPOOL_ONLY_FIELDS: tuple[str, ...] = (
+    *(name for name in NodeGroupSettings.model_fields if name not in NODECLASS_FIELDS),
+    "capacity_spread",
+    "node_class",
+    "existing_node_class",
+    "headroom",
+    "off_hours",
+    "replicas",
+)
+
 
 class NodeGroupDefaults(NodeGroupSettings):
     """Cluster-wide defaults. A setting left ``None`` here falls back to the library's default."""
 
-    cluster_name: str = Field(pattern=DNS_LABEL, max_length=100, description="EKS cluster name.")
+    cluster_name: ClusterName = Field(
+        description="EKS cluster name: letters, digits, `-` and `_`, starting with a letter or digit, at most 100."
+    )
     group_label_key: str = Field(
         default="nodegroup", min_length=1, description="Label key that names a node's group (`nodegroup`)."
     )
@@ -281,6 +346,5 @@ class NodeGroupDefaults(NodeGroupSettings):
 
     @model_validator(mode="after")
     def _coherent(self) -> NodeGroupDefaults:
-        if self.role is not None and self.instance_profile is not None:
-            raise SpecError.one("defaults", "role", "set role or instance_profile, not both")
+        _one_of_each(self, "defaults")
         return self

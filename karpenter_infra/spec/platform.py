@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from karpenter_infra.monitoring.alerts import AlertThresholds
 from karpenter_infra.spec.base import Spec
+from karpenter_infra.spec.names import ClusterName
 
 KARPENTER_VERSION = "1.14.1"
 KARPENTER_CHART_REPOSITORY = "oci://public.ecr.aws/karpenter"
@@ -33,7 +34,7 @@ class ExistingCluster(Spec):
 
 
 class ClusterSpec(Spec):
-    name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=100, description="EKS cluster name.")
+    name: ClusterName = Field(description="EKS cluster name.")
     kubernetes_version: str = Field(default="1.33", pattern=r"^1\.[0-9]{2}$", description="Kubernetes minor version.")
     vpc_id: str | None = Field(default=None, pattern=r"^vpc-[0-9a-z]+$", description="VPC of the cluster.")
     private_subnet_ids: list[str] = Field(

@@ -182,6 +182,14 @@ def _discovery_security_groups(cluster_name: str) -> list[SecurityGroupSelectorT
     return [SecurityGroupSelectorTerm(tags={DISCOVERY_TAG: cluster_name})]
 
 
+def _user_data(group: NodeGroup, defaults: NodeGroupDefaults) -> tuple[str | None, str | None]:
+    """Verbatim or templated: two spellings of one setting, so a group's either one replaces the defaults' either."""
+    for layer in (group, defaults):
+        if layer.user_data is not None or layer.user_data_template is not None:
+            return layer.user_data, layer.user_data_template
+    return None, None
+
+
 def _nodeclass(
     group: NodeGroup, defaults: NodeGroupDefaults, name: str, group_label: str, node_role: str | None
 ) -> ResolvedNodeClass:
@@ -201,6 +209,7 @@ def _nodeclass(
     family = AmiFamily(_pick("ami_family", group, defaults, LIBRARY_DEFAULTS))
     kubelet = (group.kubelet or Kubelet()).merged_over(defaults.kubelet or Kubelet())
     tags = _merged("node_tags", group, defaults)
+    user_data, user_data_template = _user_data(group, defaults)
     tags.update({"cluster": defaults.cluster_name, defaults.group_label_key: group_label, "managed_by": "karpenter"})
     return ResolvedNodeClass(
         name=name,
@@ -218,7 +227,8 @@ def _nodeclass(
         associate_public_ip_address=_pick("associate_public_ip_address", group, defaults),
         instance_store_policy=_pick("instance_store_policy", group, defaults),
         kubelet=kubelet,
-        user_data=_pick("user_data", group, defaults),
+        user_data=user_data,
+        user_data_template=user_data_template,
         user_data_values=dict(sorted(_merged("user_data_values", group, defaults).items())),
         tags=dict(sorted(tags.items())),
     )
@@ -243,7 +253,10 @@ def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str 
         raise SpecError.one(
             owner, "limits", "limits['nodes'] (here inherited from the defaults) belongs to the off_hours schedule"
         )
-    nodeclass = None if group.node_class else _nodeclass(group, defaults, pool, group_label, node_role)
+    nodeclass_name = group.existing_node_class or (group.name if group.node_class_only else pool)
+    nodeclass = None
+    if group.node_class is None and group.existing_node_class is None:
+        nodeclass = _nodeclass(group, defaults, nodeclass_name, group_label, node_role)
     return ResolvedNodeGroup(
         name=group.name,
         cluster_name=defaults.cluster_name,
@@ -267,11 +280,13 @@ def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str 
         expire_after=_pick("expire_after", group, defaults, LIBRARY_DEFAULTS),
         termination_grace_period=_pick("termination_grace_period", group, defaults),
         budgets=list(_pick("budgets", group, defaults, LIBRARY_DEFAULTS)),
-        nodeclass_name=pool,
+        nodeclass_name=nodeclass_name,
         nodeclass=nodeclass,
         headroom=sorted(group.headroom or [], key=lambda entry: entry.key),
         replicas=group.replicas,
         off_hours=group.off_hours,
+        existing_node_class=group.existing_node_class is not None,
+        renders_nodepool=not group.node_class_only,
     )
 
 
@@ -291,6 +306,13 @@ def resolve(
         target = resolved.get(group.node_class)
         if target is None:
             raise SpecError.one(nodegroup_owner(name), "node_class", f"no node group named {group.node_class!r}")
+        if target.existing_node_class:
+            raise SpecError.one(
+                nodegroup_owner(name),
+                "node_class",
+                f"{group.node_class!r} uses the existing EC2NodeClass {target.nodeclass_name!r}; "
+                f"set existing_node_class={target.nodeclass_name!r} instead",
+            )
         if target.nodeclass is None:
             raise SpecError.one(
                 nodegroup_owner(name),
@@ -299,7 +321,21 @@ def resolve(
             )
         resolved[name] = _replace_nodeclass(resolved[name], target.nodeclass_name)
     _check_unique_names(list(resolved.values()))
+    _check_existing_classes(list(resolved.values()))
     return list(resolved.values())
+
+
+def _check_existing_classes(groups: Sequence[ResolvedNodeGroup]) -> None:
+    rendered = {g.nodeclass.name: g.name for g in groups if g.nodeclass is not None}
+    for group in groups:
+        if group.existing_node_class and group.nodeclass_name in rendered:
+            owner = rendered[group.nodeclass_name]
+            raise SpecError.one(
+                nodegroup_owner(group.name),
+                "existing_node_class",
+                f"the fleet renders EC2NodeClass {group.nodeclass_name!r} itself (group {owner!r}): "
+                f"set node_class={owner!r} instead",
+            )
 
 
 def _replace_nodeclass(group: ResolvedNodeGroup, nodeclass_name: str) -> ResolvedNodeGroup:
@@ -309,12 +345,16 @@ def _replace_nodeclass(group: ResolvedNodeGroup, nodeclass_name: str) -> Resolve
 
 
 def _check_unique_names(groups: Sequence[ResolvedNodeGroup]) -> None:
-    owners: dict[str, str] = {}
+    owners: dict[tuple[str, str], str] = {}
     for group in groups:
-        if group.nodepool_name in owners:
-            raise SpecError.one(
-                nodegroup_owner(group.name),
-                "name",
-                f"renders NodePool {group.nodepool_name!r}, as does group {owners[group.nodepool_name]!r}",
-            )
-        owners[group.nodepool_name] = group.name
+        rendered = [("NodePool", group.nodepool_name)] if group.renders_nodepool else []
+        if group.nodeclass is not None:
+            rendered.append(("EC2NodeClass", group.nodeclass.name))
+        for kind, name in rendered:
+            if (kind, name) in owners:
+                raise SpecError.one(
+                    nodegroup_owner(group.name),
+                    "name",
+                    f"renders {kind} {name!r}, as does group {owners[kind, name]!r}",
+                )
+            owners[kind, name] = group.name

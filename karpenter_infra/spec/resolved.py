@@ -53,8 +53,10 @@ class ResolvedNodeClass:
     associate_public_ip_address: bool | None
     instance_store_policy: str | None
     kubelet: Kubelet
-    #: The Jinja2 template; rendered per owning group by the EC2NodeClass renderer.
+    #: Verbatim user data; at most one of it and ``user_data_template`` is set.
     user_data: str | None
+    #: The Jinja2 template; rendered per owning group by the EC2NodeClass renderer.
+    user_data_template: str | None
     user_data_values: dict[str, Any]
     tags: dict[str, str]
 
@@ -88,6 +90,10 @@ class ResolvedNodeGroup:
     headroom: list[Headroom]
     replicas: int | None
     off_hours: OffHours | None
+    #: ``nodeclass_name`` is an EC2NodeClass outside the fleet: nothing here knows its role, AMI or user data.
+    existing_node_class: bool = False
+    #: ``False`` for a ``node_class_only`` group: it renders its EC2NodeClass and nothing else.
+    renders_nodepool: bool = True
 
     @property
     def architecture(self) -> Architecture:

@@ -29,7 +29,7 @@ DEFAULTS = NodeGroupDefaults(
     ),
     ami_version="latest",
     kubelet=KUBELET,
-    user_data=USER_DATA,
+    user_data_template=USER_DATA,
     user_data_values={"registry_pull_qps": 10, "shutdown_grace_period": "30s"},
     node_tags={"environment": "dev", "team": "platform"},
     limits={"cpu": 200, "memory": "800Gi"},

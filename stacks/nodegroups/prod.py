@@ -30,7 +30,7 @@ DEFAULTS = NodeGroupDefaults(
     ),
     ami_version=AMI_VERSION,
     kubelet=KUBELET,
-    user_data=USER_DATA,
+    user_data_template=USER_DATA,
     user_data_values={"registry_pull_qps": 20, "shutdown_grace_period": "45s"},
     node_tags={"environment": "prod", "team": "platform"},
     limits={"cpu": 2000, "memory": "8000Gi"},

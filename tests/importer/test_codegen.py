@@ -75,7 +75,7 @@ def test_defaults_hold_what_groups_share_and_groups_only_their_overrides(realist
         "capacity_types": ["on-demand"],
     }
     module = result.output
-    assert module.count("user_data=USER_DATA") == 1  # one template, held by the defaults
+    assert module.count("user_data_template=USER_DATA") == 1  # one template, held by the defaults
     assert 'NodeGroup(name="nodes-canary", capacity_spread=CapacitySpread(start=1, end=4)),' in module
 
 

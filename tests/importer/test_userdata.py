@@ -151,3 +151,12 @@ def test_values_differ_per_group_and_what_they_share_is_hoisted(tmp_path: Path) 
     b = next(g for g in result.nodegroups if g.name == "b")
     assert b.user_data_values == {"registryCache": "false"}
     assert b.user_data is None  # inherited from the defaults
+    assert result.defaults.user_data is None and result.defaults.user_data_template is not None
+
+
+def test_user_data_without_template_actions_imports_verbatim(tmp_path: Path) -> None:
+    shell = '#!/bin/bash\nNODES=(a b)\necho "${#NODES[@]}"\n'
+    result = with_base(tmp_path, {"userData": shell, "nodeGroups": {"a": {"instances": {}}}}, render=True)
+    assert result.defaults.user_data == shell
+    assert result.defaults.user_data_template is None
+    assert one(result, "EC2NodeClass", "a-amd64")["spec"]["userData"] == shell

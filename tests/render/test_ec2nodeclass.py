@@ -82,7 +82,7 @@ def test_user_data_template_sees_cluster_group_and_merged_values() -> None:
     template = "{{ cluster_name }} {{ group.name }} {{ group.group_label }} {{ values.a }} {{ values.b }}"
     spec = nodeclass(
         NodeGroup(name="web", group_label="frontend", user_data_values={"b": "group"}),
-        user_data=template,
+        user_data_template=template,
         user_data_values={"a": "defaults", "b": "defaults"},
     )["spec"]
     assert spec["userData"] == "t web frontend defaults group"
@@ -95,3 +95,27 @@ def test_group_always_carries_its_own_tags() -> None:
     assert tags["managed_by"] == "karpenter"
     assert tags["nodegroup"] == "shared"
     assert tags["cluster"] == "t"
+
+
+def test_block_device_defaults_stay_explicit_when_unsaid() -> None:
+    [device] = nodeclass(NodeGroup(name="a", block_device_mappings=[BlockDevice(volume_size=20)]))["spec"][
+        "blockDeviceMappings"
+    ]
+    assert device == {
+        "deviceName": "/dev/xvda",
+        "ebs": {"volumeSize": "20Gi", "volumeType": "gp3", "encrypted": True, "deleteOnTermination": True},
+    }
+
+
+def test_block_device_fields_set_to_none_are_not_rendered() -> None:
+    device = BlockDevice(
+        device_name="/dev/xvdb", snapshot_id="snap-0abc", volume_type=None, encrypted=None, delete_on_termination=None
+    )
+    [rendered] = nodeclass(NodeGroup(name="a", block_device_mappings=[device]))["spec"]["blockDeviceMappings"]
+    assert rendered == {"deviceName": "/dev/xvdb", "ebs": {"snapshotID": "snap-0abc"}}
+
+
+def test_block_device_false_is_rendered_as_false() -> None:
+    device = BlockDevice(volume_size="50Gi", encrypted=False, delete_on_termination=False)
+    [rendered] = nodeclass(NodeGroup(name="a", block_device_mappings=[device]))["spec"]["blockDeviceMappings"]
+    assert rendered["ebs"]["encrypted"] is False and rendered["ebs"]["deleteOnTermination"] is False

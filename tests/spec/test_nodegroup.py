@@ -107,12 +107,12 @@ def test_defaults_errors_name_the_defaults() -> None:
             r"nodegroup 'a': ami_version: 'v20250101' is not a Bottlerocket AMI version",
         ),
         (
-            [NodeGroup(name="a", user_data="{{ values.missing }}")],
-            r"nodegroup 'a': user_data: template refers to something undefined",
+            [NodeGroup(name="a", user_data_template="{{ values.missing }}")],
+            r"nodegroup 'a': user_data_template: template refers to something undefined",
         ),
         (
-            [NodeGroup(name="a", user_data="{% if %}")],
-            r"nodegroup 'a': user_data: template syntax error on line 1",
+            [NodeGroup(name="a", user_data_template="{% if %}")],
+            r"nodegroup 'a': user_data_template: template syntax error on line 1",
         ),
     ],
 )
