@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -19,6 +20,10 @@ from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.scheduling import CapacitySpread
 
 M = TypeVar("M", bound=BaseModel)
+
+#: Field references in a template the translator could not read: ``$.Values.x`` / ``.Values.x`` and ``.value.x``.
+_VALUES_REF = re.compile(r"\.Values\.([A-Za-z0-9_]+)")
+_GROUP_REF = re.compile(r"\.value\.([A-Za-z0-9_]+)")
 
 # --------------------------------------------------------------------------------------------------------- results
 
@@ -128,15 +133,18 @@ class GroupSettings:
     group_label: str | None = None
     capacity_spread: CapacitySpread | None = None
     node_class: str | None = None
+    existing_node_class: str | None = None
     headroom: list[Headroom] | None = None
 
 
 class Mapper:
-    def __init__(self, loaded: LoadedValues, node_role: str | None) -> None:
+    def __init__(self, loaded: LoadedValues, node_role: str | None, modernize: bool = False) -> None:
         self.values = loaded.values
         self.user = loaded.user
         self.loaded = loaded
         self.node_role = node_role
+        #: Our opinions over the chart's rendering (each one replaces nodes or recreates objects), not adoption.
+        self.modernize = modernize
         self.errors: list[SpecError] = []
         self.warnings: list[ImportWarning] = []
         self.group_name = ""
@@ -270,8 +278,11 @@ class Mapper:
     def referenced(self) -> tuple[set[str], set[str]]:
         """Top-level keys read as ``$.Values.x`` and group keys read as ``.value.x`` by any user data template."""
         globals_, per_group = set(), set()
-        for translation in self.translations.values():
+        for source, translation in self.translations.items():
             if translation is None:
+                # The template did not translate (an error says why): its keys are still read, not unknown.
+                globals_.update(_VALUES_REF.findall(source))
+                per_group.update(_GROUP_REF.findall(source))
                 continue
             for ref in translation.refs:
                 for path in template_fields(ref.expr):

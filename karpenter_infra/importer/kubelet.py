@@ -6,7 +6,7 @@ from typing import Any
 
 from karpenter_infra.importer.base import Mapper
 from karpenter_infra.importer.keys import KUBELET_MAPS, KUBELET_SCALARS
-from karpenter_infra.importer.values import is_empty
+from karpenter_infra.importer.values import go_print, is_empty
 
 
 class KubeletMapping(Mapper):
@@ -47,10 +47,17 @@ class KubeletMapping(Mapper):
             kubelet[ours] = None
             if key in raw or key in self.values:
                 self.ignored_override(raw, key)
+                # `x | default y` prints y whatever it is, 0 included; only a missing y prints nothing.
                 value = self.dflt(raw, key)
-                if not is_empty(value):
+                if value is not None and not (value == "" and isinstance(value, str)):
                     high = 100 if "Threshold" in key else 1_000_000
                     kubelet[ours] = self.integer(key, value, 0, high)
+                elif key in raw and raw[key] is not None:
+                    self.warn(
+                        key,
+                        f"the chart treats the group's {go_print(raw[key])!r} as empty and prints nothing, so the "
+                        "kubelet keeps its own default; imported as the chart renders it (left out)",
+                    )
         if not is_empty(self.dflt(raw, "kubeletImageMinimumGCAge")):
             self.warn(
                 "kubeletImageMinimumGCAge",
@@ -60,14 +67,20 @@ class KubeletMapping(Mapper):
         kubelet["cpu_cfs_quota"] = None
         if "kubeletCpuCFSQuota" in raw or "kubeletCpuCFSQuota" in self.values:
             value = self.dflt(raw, "kubeletCpuCFSQuota")
-            if is_empty(value):
-                if raw.get("kubeletCpuCFSQuota") is False or self.values.get("kubeletCpuCFSQuota") is False:
+            if value is None:
+                if raw.get("kubeletCpuCFSQuota") is False:
+                    # A group's false with no top-level value: `false | default nil` prints nothing.
+                    if self.modernize:
+                        kubelet["cpu_cfs_quota"] = False
                     self.warn(
                         "kubeletCpuCFSQuota",
-                        "the chart renders false as an empty value that is dropped, so the kubelet keeps enforcing "
-                        "CPU limits; imported as meant (cpuCFSQuota: false)",
+                        "the chart prints the group's false as nothing, so the kubelet keeps enforcing CPU limits; "
+                        + (
+                            "set as meant (cpuCFSQuota: false)"
+                            if self.modernize
+                            else "imported as the chart renders it (left out; --modernize sets it)"
+                        ),
                     )
-                    kubelet["cpu_cfs_quota"] = False
             else:
                 kubelet["cpu_cfs_quota"] = self.boolean("kubeletCpuCFSQuota", value)
         return kubelet

@@ -65,10 +65,11 @@ class ChartMapping(NodePoolMapping, NodeClassMapping, HeadroomMapping):
                 continue
             if key in referenced_globals:
                 continue
+            # The chart renders fine with keys it never reads (`environment:` for other tools): say so, go on.
             if key in GROUP_ONLY_KEYS:
-                self.error(key, "the chart reads this key only per node group (under nodeGroups.<name>); move it there")
+                self.warn(key, "the chart reads this key only per node group (under nodeGroups.<name>); ignored here")
             else:
-                self.error(key, "unknown key, the chart ignores it" + suggest(key, ALL_KEYS))
+                self.warn(key, "the chart never reads this top-level key; ignored" + suggest(key, ALL_KEYS))
         instances = self.values.get("instances")
         if not isinstance(instances, dict):
             self.error("instances", f"must be a mapping, got {instances!r}")
@@ -93,8 +94,13 @@ class ChartMapping(NodePoolMapping, NodeClassMapping, HeadroomMapping):
             else:
                 self.error("ApiVersion", f"must be 'v1', got {api!r}")
         cluster = self.text("clusterName", values.get("clusterName"), "cluster name")
-        if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", cluster) or len(cluster) > 100:
-            self.error("clusterName", f"{cluster!r} is not a valid EKS cluster name (lower-case letters, digits, '-')")
+        # EKS CreateCluster: 1-100 characters, `^[0-9A-Za-z][A-Za-z0-9\-_]*$`.
+        if not re.fullmatch(r"[0-9A-Za-z][A-Za-z0-9_-]*", cluster) or len(cluster) > 100:
+            self.error(
+                "clusterName",
+                f"{cluster!r} is not a valid EKS cluster name (up to 100 letters, digits, '-' and '_', starting "
+                "with a letter or digit)",
+            )
         out["cluster_name"] = cluster
         label_key = values.get("nodeGroupLabelName")
         if not isinstance(label_key, str) or not label_key:
@@ -103,8 +109,13 @@ class ChartMapping(NodePoolMapping, NodeClassMapping, HeadroomMapping):
             out["group_label_key"] = label_key
         namespace = values.get("headRoomNamespace")
         out["headroom_namespace"] = "karpenter" if is_empty(namespace) else go_print(namespace)
+        out.update(self.headroom_globals())
         for pitfall in self.loaded.pitfalls:
             self.warnings.append(ImportWarning(None, "yaml", str(pitfall)))
+        for name, source in self.loaded.removed_groups:
+            self.warnings.append(
+                ImportWarning(name, "(group)", f"null in {source}: removed, as Helm's merge removes it; not imported")
+            )
         return out
 
     def _group(self, name: str, raw: dict[str, Any], all_groups: dict[str, Any]) -> GroupSettings:
@@ -123,7 +134,9 @@ class ChartMapping(NodePoolMapping, NodeClassMapping, HeadroomMapping):
         effective_label = group.group_label or name
         group.pool = self._pool(raw, effective_label)
         if "nodeClassRef" in raw:
-            group.node_class = self.attempt(lambda: self._node_class_ref(raw, all_groups))
+            group.node_class, group.existing_node_class = self.attempt(
+                lambda: self._node_class_ref(raw, all_groups), (None, None)
+            )
             ignored = sorted(k for k in raw if k in NODECLASS_KEYS)
             if ignored:
                 self.warn(
@@ -136,15 +149,19 @@ class ChartMapping(NodePoolMapping, NodeClassMapping, HeadroomMapping):
         if "capacitySpread" in raw:
             group.capacity_spread = self.attempt(lambda: self._capacity_spread(raw["capacitySpread"]))
         if "headRoom" in raw:
-            group.headroom = self.attempt(lambda: self._headroom(raw["headRoom"]))
+            group.headroom = self.attempt(lambda: self._headroom(raw["headRoom"], raw))
         if self.errors and any(e.owner == nodegroup_owner(name) for e in self.errors):
             raise Stop()
         return group
 
 
-def map_values(loaded: LoadedValues, node_role: str | None = None) -> Mapped:
-    """Chart values -> our defaults and node groups; raises ``ValuesError`` naming every group and key at fault."""
-    mapper = ChartMapping(loaded, node_role)
+def map_values(loaded: LoadedValues, node_role: str | None = None, modernize: bool = False) -> Mapped:
+    """Chart values -> our defaults and node groups; raises ``ValuesError`` naming every group and key at fault.
+
+    By default (adoption) the fleet renders what the chart rendered for every object the API accepted; with
+    ``modernize`` our own opinions replace the chart's where they differ.
+    """
+    mapper = ChartMapping(loaded, node_role, modernize)
     globals_, groups = mapper.run()
     if mapper.errors:
         raise ValuesError(mapper.errors)
@@ -165,6 +182,7 @@ def map_values(loaded: LoadedValues, node_role: str | None = None) -> Mapped:
                     group_label=group.group_label if group.group_label != group.name else None,
                     capacity_spread=group.capacity_spread,
                     node_class=group.node_class,
+                    existing_node_class=group.existing_node_class,
                     headroom=group.headroom,
                     **settings_kwargs(settings),
                 )
@@ -173,13 +191,4 @@ def map_values(loaded: LoadedValues, node_role: str | None = None) -> Mapped:
             errors.append(exc)
     if errors:
         raise ValuesError(errors)
-    if not any(g.headroom for g in groups) and not is_empty(loaded.values.get("headRoom")):
-        mapper.warnings.append(
-            ImportWarning(
-                None,
-                "headRoom",
-                "the chart renders the PriorityClass karpenter-headroom even when no group has headroom; the import "
-                "renders it only with headroom (add it yourself if other workloads use it)",
-            )
-        )
     return Mapped(defaults, nodegroups, mapper.warnings)

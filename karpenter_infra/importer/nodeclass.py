@@ -216,11 +216,12 @@ class NodeClassMapping(KubeletMapping, UserDataMapping, InstancesMapping):
                     f"{size!r} is a number of bytes to Karpenter; write a quantity like 100Gi",
                 )
             kwargs: dict[str, Any] = {ebs_fields[k]: v for k, v in ebs.items() if v is not None}
-            # What the chart leaves out, EC2 decides: unencrypted unless the account encrypts by default (which
-            # overrides an explicit false too), and deleted with the instance.
-            kwargs.setdefault("encrypted", False)
-            kwargs.setdefault("delete_on_termination", True)
-            kwargs.setdefault("volume_type", "gp2")
+            # What the chart leaves out stays out: EC2 decides it (and Karpenter hashes an unset field differently
+            # from a set one, so filling in EC2's answer would replace every node of the class).
+            for unset in ("encrypted", "delete_on_termination", "volume_type"):
+                kwargs.setdefault(unset, None)
+            if self.modernize and kwargs["encrypted"] is not True:
+                kwargs["encrypted"] = True
             if "rootVolume" in item:
                 kwargs["root_volume"] = self.boolean(f"{where}.rootVolume", item["rootVolume"])
             devices.append(self.model(where, BlockDevice, device_name=item["deviceName"], **kwargs))
@@ -240,7 +241,8 @@ class NodeClassMapping(KubeletMapping, UserDataMapping, InstancesMapping):
                 return "RAID0"
         return None
 
-    def _node_class_ref(self, raw: dict[str, Any], all_groups: dict[str, Any]) -> str:
+    def _node_class_ref(self, raw: dict[str, Any], all_groups: dict[str, Any]) -> tuple[str | None, str | None]:
+        """(group whose class it reuses, name of an existing class the values do not render)."""
         ref = self.mapping("nodeClassRef", raw["nodeClassRef"])
         for key in ref:
             if key not in ("name", "group", "kind"):
@@ -256,10 +258,11 @@ class NodeClassMapping(KubeletMapping, UserDataMapping, InstancesMapping):
             if f"{other}-{self._architecture_of(settings)}" == name:
                 owner = other
         if owner is None:
-            raise self.error(
+            # The chart documents a reference to a class it does not render (another team's or an add-on's).
+            self.warn(
                 "nodeClassRef.name",
-                f"{name!r} is not an EC2NodeClass these values render; a node group can only reuse the EC2NodeClass "
-                "of another imported group",
+                f"{name!r} is not an EC2NodeClass these values render: imported as a reference to the existing "
+                "class (existing_node_class), which the fleet neither creates nor deletes",
             )
         if "group" not in ref or "kind" not in ref:
             self.warn(
@@ -267,4 +270,4 @@ class NodeClassMapping(KubeletMapping, UserDataMapping, InstancesMapping):
                 f"the chart passes nodeClassRef through without group and kind, which Karpenter v1 requires; "
                 f"rendered with group {NODECLASS_GROUP} and kind {NODECLASS_KIND}",
             )
-        return owner
+        return (owner, None) if owner is not None else (None, name)

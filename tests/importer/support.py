@@ -90,6 +90,7 @@ def explicit_fleet(files: list[Path]) -> Fleet:
                 group_label=group.group_label,
                 capacity_spread=group.capacity_spread,
                 node_class=group.node_class,
+                existing_node_class=group.existing_node_class,
                 headroom=group.headroom,
                 **settings_kwargs(settings),
             )

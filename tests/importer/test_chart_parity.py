@@ -443,8 +443,9 @@ def test_same_objects_as_the_chart(tmp_path: Path) -> None:
 
 def test_the_warnings_name_each_fix(tmp_path: Path) -> None:
     assert warnings_of(imported(tmp_path)) == [
-        "nodegroup 'nodes-default': headRoom: without nameSpaces the chart writes `namespaces: {}` (a map where the "
-        "API wants a list), which the API server rejects; rendered without it",
+        "nodegroup 'nodes-default': headRoom[0].nameSpaces: missing: the chart writes `namespaces: {}` (a map where "
+        "the API wants a list), so the API server refuses the Deployment and it never ran; rendered without "
+        "`namespaces` (the term then matches pods in 'karpenter' only, as Kubernetes defines it)",
         "nodegroup 'nodes-default-od': nodeClassRef: the chart passes nodeClassRef through without group and kind, "
         "which Karpenter v1 requires; rendered with group karpenter.k8s.aws and kind EC2NodeClass",
         "nodegroup 'nodes-gpu': autoTaint: the chart adds dedicated=nodes_gpu:NoSchedule next to the group's own "
