@@ -235,8 +235,7 @@ def _kubelet(g: _Group) -> dict[str, Any]:
     for key in ("kubeletImageGCHighThresholdPercent", "kubeletImageGCLowThresholdPercent"):
         if g.has(key):
             kubelet[KUBELET_FIELDS[KUBELET_SCALARS[key]]] = _printed(g.pick(key))
-    if g.has("kubeletImageMinimumGCAge"):
-        kubelet["imageMinimumGCAge"] = _printed(g.pick("kubeletImageMinimumGCAge"))
+    # kubeletImageMinimumGCAge renders imageMinimumGCAge, which the v1 CRD does not have: the API server prunes it.
     if g.has("kubeletCpuCFSQuota"):
         kubelet["cpuCFSQuota"] = _printed(g.pick("kubeletCpuCFSQuota"))
     for key in ("kubeletPodsPerCore", "kubeletMaxPods"):
