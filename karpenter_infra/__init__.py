@@ -16,6 +16,13 @@ from karpenter_infra.spec.headroom import (
     SelectorOperator,
 )
 from karpenter_infra.spec.instances import Architecture, CapacityType, Instances, OperatingSystem
+from karpenter_infra.spec.launch import (
+    CapacityReservationSelectorTerm,
+    ConnectionTracking,
+    CpuOptions,
+    NetworkInterface,
+    PlacementGroup,
+)
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
     AmiSelectorTerm,
@@ -42,9 +49,12 @@ __all__ = [
     "Architecture",
     "BlockDevice",
     "Budget",
+    "CapacityReservationSelectorTerm",
     "CapacitySpread",
     "CapacityType",
+    "ConnectionTracking",
     "ConsolidationPolicy",
+    "CpuOptions",
     "DisruptionReason",
     "Fleet",
     "Headroom",
@@ -54,11 +64,13 @@ __all__ = [
     "Kubelet",
     "LabelSelectorRequirement",
     "MetadataOptions",
+    "NetworkInterface",
     "NodeGroup",
     "NodeGroupDefaults",
     "OffHours",
     "OperatingSystem",
     "Operator",
+    "PlacementGroup",
     "PreemptionPolicy",
     "Requirement",
     "SecurityGroupSelectorTerm",

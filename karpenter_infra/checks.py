@@ -148,6 +148,24 @@ def check_existing_node_classes(fleet: Fleet) -> list[Finding]:
     ]
 
 
+def check_reserved_capacity(fleet: Fleet) -> list[Finding]:
+    """``reserved`` next to other capacity types launches nothing reserved without reservations to launch into."""
+    classes = {g.nodeclass.name: g.nodeclass for g in fleet.groups if g.nodeclass is not None}
+    return [
+        Finding(
+            nodegroup_owner(group.name),
+            "instances.capacity_types",
+            "'reserved' has no capacity reservations to launch into (the node class sets no "
+            "capacity_reservation_selector_terms), so only the other capacity types launch",
+        )
+        for group in fleet.groups
+        if group.renders_nodepool
+        and not group.existing_node_class
+        and "reserved" in group.instances.capacity_types
+        and not classes[group.nodeclass_name].capacity_reservation_selector_terms
+    ]
+
+
 def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     """Run every check; raise on the first error, return all warnings."""
     node_role_access(platform, fleet)
@@ -155,4 +173,5 @@ def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
         *check_versions(platform, fleet),
         *check_production(platform, fleet),
         *check_existing_node_classes(fleet),
+        *check_reserved_capacity(fleet),
     ]

@@ -7,6 +7,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from karpenter_infra.spec.instances import Instances
+from karpenter_infra.spec.launch import CapacityReservationSelectorTerm, NetworkInterface
+from karpenter_infra.spec.nodeclass import BlockDevice
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults, NodeGroupSettings
 from karpenter_infra.spec.resolve import LIBRARY_DEFAULTS, LIBRARY_INSTANCES
 
@@ -28,6 +30,24 @@ def _rows(model: type[BaseModel], defaults: BaseModel | None, prefix: str = "", 
     for name, info in model.model_fields.items():
         description = (info.description or "").replace("|", "\\|")
         rows.append(f"| `{prefix}{name}` | {where} | {_default(defaults, name)} | {description} |")
+    return rows
+
+
+#: List fields whose items are models a user fills in field by field: their fields get rows of their own.
+NESTED: dict[str, type[BaseModel]] = {
+    "block_device_mappings": BlockDevice,
+    "capacity_reservation_selector_terms": CapacityReservationSelectorTerm,
+    "network_interfaces": NetworkInterface,
+}
+
+
+def _item_rows(model: type[BaseModel], prefix: str) -> list[str]:
+    rows = []
+    for name, info in model.model_fields.items():
+        default = info.get_default(call_default_factory=True) if not info.is_required() else None
+        shown = "" if default is None else f"`{default.value if hasattr(default, 'value') else default}`"
+        description = (info.description or "").replace("|", "\\|")
+        rows.append(f"| `{prefix}{name}` | both | {shown} | {description} |")
     return rows
 
 
@@ -56,6 +76,8 @@ def fields_table() -> str:
         else:
             description = (info.description or "").replace("|", "\\|")
             rows.append(f"| `{name}` | both | {_default(LIBRARY_DEFAULTS, name)} | {description} |")
+            if name in NESTED:
+                rows.extend(_item_rows(NESTED[name], prefix=f"{name}[]."))
     return "\n".join(header + rows) + "\n"
 
 

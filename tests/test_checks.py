@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from karpenter_infra import Fleet, Instances, NodeGroup, NodeGroupDefaults, SpecError
+from karpenter_infra import (
+    CapacityReservationSelectorTerm,
+    Fleet,
+    Instances,
+    NodeGroup,
+    NodeGroupDefaults,
+    SpecError,
+)
 from karpenter_infra.checks import check, extra_node_roles
 from karpenter_infra.spec.platform import PlatformSpec
 
@@ -68,7 +75,13 @@ def test_static_pools_need_their_feature_gate() -> None:
 
 
 def test_reserved_capacity_needs_its_gate_on() -> None:
-    reserved = fleet(NodeGroup(name="r", instances=Instances(capacity_types=["reserved"])))
+    reserved = fleet(
+        NodeGroup(
+            name="r",
+            instances=Instances(capacity_types=["reserved"]),
+            capacity_reservation_selector_terms=[CapacityReservationSelectorTerm(instance_match_criteria="open")],
+        )
+    )
     assert check(platform(), reserved) == []
     with pytest.raises(SpecError, match=r"nodegroup 'r': instances.capacity_types: 'reserved' needs"):
         check(platform(karpenter={"feature_gates": {"reservedCapacity": False}}), reserved)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from karpenter_infra.render.launch import launch_options
 from karpenter_infra.render.userdata import render_user_data
 from karpenter_infra.spec.nodeclass import KUBELET_FIELDS, BlockDevice
 from karpenter_infra.spec.resolved import ResolvedNodeClass, ResolvedNodeGroup
@@ -94,13 +95,15 @@ def ec2_node_class(group: ResolvedNodeGroup) -> dict[str, Any]:
         spec["associatePublicIPAddress"] = nodeclass.associate_public_ip_address
     if nodeclass.instance_store_policy is not None:
         spec["instanceStorePolicy"] = nodeclass.instance_store_policy
+    spec.update(launch_options(nodeclass))
     kubelet = _kubelet(nodeclass)
     if kubelet:
         spec["kubelet"] = kubelet
     user_data = render_user_data(group)
     if user_data is not None:
         spec["userData"] = user_data
-    spec["tags"] = dict(nodeclass.tags)
+    if nodeclass.tags:
+        spec["tags"] = dict(nodeclass.tags)
     return {
         "apiVersion": NODECLASS_API_VERSION,
         "kind": "EC2NodeClass",

@@ -34,6 +34,12 @@ def requirements(group: ResolvedNodeGroup) -> list[dict[str, Any]]:
             terms.append(_requirement("karpenter.k8s.aws/instance-cpu", "In", [str(c) for c in inst.cores]))
         if inst.cpu_manufacturers:
             terms.append(_requirement("karpenter.k8s.aws/instance-cpu-manufacturer", "In", inst.cpu_manufacturers))
+        if inst.families:
+            terms.append(_requirement("karpenter.k8s.aws/instance-family", "In", inst.families))
+        if inst.sizes:
+            terms.append(_requirement("karpenter.k8s.aws/instance-size", "In", inst.sizes))
+        if inst.hypervisors:
+            terms.append(_requirement("karpenter.k8s.aws/instance-hypervisor", "In", inst.hypervisors))
     if inst.exclude_families:
         terms.append(_requirement("karpenter.k8s.aws/instance-family", "NotIn", inst.exclude_families))
     if inst.exclude_sizes:
@@ -86,7 +92,9 @@ def _budget(budget: Any) -> dict[str, Any]:
 
 
 def node_pool(group: ResolvedNodeGroup) -> dict[str, Any]:
-    metadata: dict[str, Any] = {"labels": dict(group.labels)}
+    metadata: dict[str, Any] = {}
+    if group.labels:
+        metadata["labels"] = dict(group.labels)
     if group.annotations:
         metadata["annotations"] = dict(group.annotations)
     template_spec: dict[str, Any] = {
@@ -105,7 +113,7 @@ def node_pool(group: ResolvedNodeGroup) -> dict[str, Any]:
         spec["replicas"] = group.replicas
     if group.weight is not None:
         spec["weight"] = group.weight
-    spec["template"] = {"metadata": metadata, "spec": template_spec}
+    spec["template"] = {"metadata": metadata, "spec": template_spec} if metadata else {"spec": template_spec}
     spec["disruption"] = {
         "consolidationPolicy": group.consolidation_policy,
         "consolidateAfter": group.consolidate_after,

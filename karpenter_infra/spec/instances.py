@@ -74,10 +74,22 @@ class Instances(Spec):
     cpu_manufacturers: list[LowerToken] | None = Field(
         default=None, description="`intel`, `amd`, `aws`: `karpenter.k8s.aws/instance-cpu-manufacturer`."
     )
+    families: list[LowerToken] | None = Field(
+        default=None,
+        description="Instance families to launch (`m7i`, `c7g`): `karpenter.k8s.aws/instance-family In [...]`.",
+    )
+    sizes: list[LowerToken] | None = Field(
+        default=None,
+        description="Instance sizes to launch (`large`, `2xlarge`): `karpenter.k8s.aws/instance-size In [...]`.",
+    )
+    hypervisors: list[LowerToken] | None = Field(
+        default=None,
+        description="Hypervisors (`nitro`, `xen`): `karpenter.k8s.aws/instance-hypervisor In [...]`.",
+    )
     instance_types: list[LowerToken] | None = Field(
         default=None,
-        description="Explicit instance types. When set, they replace the category, generation, core and CPU "
-        "manufacturer requirements.",
+        description="Explicit instance types. When set, they replace the category, generation, core, CPU "
+        "manufacturer, family, size and hypervisor requirements; the exclusions still apply.",
     )
     exclude_families: list[LowerToken] | None = Field(
         default=None,

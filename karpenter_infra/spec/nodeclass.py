@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Self
 
 from pydantic import BeforeValidator, Field, model_validator
@@ -21,12 +22,35 @@ __all__ = [
     "SecurityGroupSelectorTerm",
     "SubnetSelectorTerm",
     "VolumeType",
+    "ami_version_problem",
     "is_windows",
 ]
 
 
 def is_windows(family: str) -> bool:
     return family.startswith("Windows")
+
+
+#: Each AMI family's own release-version format, as Karpenter's alias takes it (EC2NodeClass CRD, amiSelectorTerms
+#: alias: "al2023@v20240625" or "bottlerocket@v1.10.0"; Windows families only "latest"). Bottlerocket versions are
+#: accepted with or without the "v": Karpenter trims it before looking up the SSM parameter
+#: (karpenter-provider-aws pkg/providers/amifamily/bottlerocket.go).
+AMI_VERSION_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
+    AmiFamily.AL2: (re.compile(r"latest|v[0-9]{8}"), "'latest' or a release date like v20251016"),
+    AmiFamily.AL2023: (re.compile(r"latest|v[0-9]{8}"), "'latest' or a release date like v20251016"),
+    AmiFamily.BOTTLEROCKET: (re.compile(r"latest|v?[0-9]+\.[0-9]+\.[0-9]+"), "'latest' or a version like v1.57.0"),
+    AmiFamily.WINDOWS2019: (re.compile("latest"), "only 'latest': Windows AMI aliases cannot be pinned"),
+    AmiFamily.WINDOWS2022: (re.compile("latest"), "only 'latest': Windows AMI aliases cannot be pinned"),
+    AmiFamily.WINDOWS2025: (re.compile("latest"), "only 'latest': Windows AMI aliases cannot be pinned"),
+}
+
+
+def ami_version_problem(family: str, version: str) -> str | None:
+    """Why ``version`` is no version of ``family``'s alias, or ``None`` when it is one."""
+    pattern, wanted = AMI_VERSION_FORMATS[family]
+    if pattern.fullmatch(version):
+        return None
+    return f"{version!r} is not a {family} AMI version: {wanted}"
 
 
 class AmiSelectorTerm(Spec):

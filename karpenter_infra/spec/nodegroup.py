@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StrictStr, ValidationError, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StrictStr, ValidationError, model_validator
 from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
 from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
+from karpenter_infra.karpenter import patterns as p
 from karpenter_infra.schedule import OffHours
 from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy, Duration, DurationOrNever
 from karpenter_infra.spec.headroom import Headroom, HeadroomPriorityClass
 from karpenter_infra.spec.instances import Instances
+from karpenter_infra.spec.launch import (
+    CapacityReservationSelectorTerm,
+    ConnectionTracking,
+    CpuOptions,
+    NetworkInterface,
+    PlacementGroup,
+    check_network_interfaces,
+)
 from karpenter_infra.spec.names import ClusterName
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
@@ -70,6 +79,21 @@ class NodeGroupSettings(Spec):
         default=None,
         description="EC2 tags on the group's instances, volumes and ENIs; merged over the defaults'.",
     )
+    library_tags: bool | None = Field(
+        default=None,
+        description="Write the library's own EC2 tags (`cluster`, `managed_by`, `<group_label_key>`); `False` where "
+        "tagging is owned elsewhere. While on, a `node_tags` key that clashes with one is an error.",
+    )
+    group_node_label: bool | None = Field(
+        default=None,
+        description="Label the nodes `<group_label_key>: <group_label>`; `False` where node labels are owned "
+        "elsewhere (not with `capacity_spread`, whose workloads select the group by it).",
+    )
+    architecture_suffix: bool | None = Field(
+        default=None,
+        description="Name the NodePool and EC2NodeClass `<name>-<architecture>` (default); `False` names them "
+        "`<name>`, as hand-written fleets often do (alerts then cannot recover the group from the pool name).",
+    )
     weight: int | None = Field(default=None, ge=1, le=100, description="NodePool priority; higher is tried first.")
     limits: dict[str, Limit] | None = Field(
         default=None,
@@ -106,8 +130,9 @@ class NodeGroupSettings(Spec):
     )
     ami_version: str | None = Field(
         default=None,
-        pattern=r"^(latest|v[0-9]{8}|[0-9]+\.[0-9]+\.[0-9]+)$",
-        description="Version of the family's AMI alias: `latest` (default) or a pinned `v20251016`.",
+        pattern=r"^(latest|v[0-9]{8}|v?[0-9]+\.[0-9]+\.[0-9]+)$",
+        description="Version of the family's AMI alias: `latest` (default), or pinned in the family's own format: "
+        "`v20251016` (AL2023, AL2), `v1.57.0` or `1.57.0` (Bottlerocket); Windows only `latest`.",
     )
     ami_selector_terms: list[AmiSelectorTerm] | None = Field(
         default=None, description="Explicit AMI selection; default is the alias `<family>@<version>`."
@@ -127,6 +152,35 @@ class NodeGroupSettings(Spec):
     instance_store_policy: str | None = Field(
         default=None, pattern="^RAID0$", description="`RAID0`: use local NVMe as ephemeral storage."
     )
+    capacity_reservation_selector_terms: (
+        Annotated[list[CapacityReservationSelectorTerm], Field(max_length=p.SELECTOR_TERMS_MAX_ITEMS)] | None
+    ) = Field(
+        default=None,
+        description="Capacity reservations (ODCRs, Capacity Blocks) the nodes may launch into, by `id`, `tags` "
+        "(with `owner_id`) or `instance_match_criteria`; makes capacity type `reserved` launchable.",
+    )
+    network_interfaces: (
+        Annotated[
+            list[NetworkInterface],
+            Field(max_length=p.NETWORK_INTERFACES_MAX_ITEMS),
+            AfterValidator(check_network_interfaces),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Network interfaces at launch (EFA: `efa-only` on extra cards); must include the primary "
+        "one (card 0, device 0, `interface`).",
+    )
+    placement_group: PlacementGroup | None = Field(
+        default=None, description="Launch into this existing placement group (`placementGroupSelector`)."
+    )
+    ip_prefix_count: int | None = Field(
+        default=None, ge=0, le=p.INT32_MAX, description="IPv4 prefixes on the primary interface (`ipPrefixCount`)."
+    )
+    connection_tracking: ConnectionTracking | None = Field(
+        default=None, description="ENI connection-tracking idle timeouts."
+    )
+    cpu_options: CpuOptions | None = Field(default=None, description="CPU options (nested virtualisation).")
     kubelet: Kubelet | None = Field(default=None, description="Kubelet settings; overrides the defaults key by key.")
     user_data: str | None = Field(
         default=None,
@@ -157,11 +211,18 @@ NODECLASS_FIELDS: tuple[str, ...] = (
     "detailed_monitoring",
     "associate_public_ip_address",
     "instance_store_policy",
+    "capacity_reservation_selector_terms",
+    "network_interfaces",
+    "placement_group",
+    "ip_prefix_count",
+    "connection_tracking",
+    "cpu_options",
     "kubelet",
     "user_data",
     "user_data_template",
     "user_data_values",
     "node_tags",
+    "library_tags",
 )
 
 

@@ -16,7 +16,7 @@ from karpenter_infra.spec.nodeclass import (
     MetadataOptions,
     SecurityGroupSelectorTerm,
     SubnetSelectorTerm,
-    is_windows,
+    ami_version_problem,
 )
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults, NodeGroupSettings
 from karpenter_infra.spec.resolved import ResolvedInstances, ResolvedNodeClass, ResolvedNodeGroup
@@ -34,6 +34,9 @@ LIBRARY_INSTANCES = Instances(
     capacity_types=[CapacityType.ON_DEMAND],
     operating_systems=[OperatingSystem.LINUX],
     cpu_manufacturers=[],
+    families=[],
+    sizes=[],
+    hypervisors=[],
     instance_types=[],
     exclude_families=[],
     exclude_sizes=[],
@@ -62,6 +65,9 @@ LIBRARY_DEFAULTS = NodeGroupSettings(
     detailed_monitoring=False,
     kubelet=Kubelet(),
     user_data_values={},
+    library_tags=True,
+    group_node_label=True,
+    architecture_suffix=True,
 )
 
 CILIUM_TAINT_KEY = "node.cilium.io/agent-not-ready"
@@ -92,6 +98,12 @@ def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstanc
     for required in ("capacity_types", "operating_systems"):
         if not values[required]:
             raise SpecError.one(owner, f"instances.{required}", "must name at least one value")
+    for included, excluded in (("families", "exclude_families"), ("sizes", "exclude_sizes")):
+        both = sorted(set(values[included]) & set(values[excluded]))
+        if both and not values["instance_types"]:
+            raise SpecError.one(
+                owner, f"instances.{included}", f"{both[0]!r} is also in instances.{excluded}; keep it in one"
+            )
     return ResolvedInstances(
         categories=sorted(values["categories"]),
         min_generation=values["min_generation"],
@@ -100,6 +112,9 @@ def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstanc
         capacity_types=sorted(values["capacity_types"]),
         operating_systems=sorted(values["operating_systems"]),
         cpu_manufacturers=sorted(values["cpu_manufacturers"]),
+        families=sorted(values["families"]),
+        sizes=sorted(values["sizes"]),
+        hypervisors=sorted(values["hypervisors"]),
         instance_types=sorted(values["instance_types"]),
         exclude_families=sorted(values["exclude_families"]),
         exclude_sizes=sorted(values["exclude_sizes"]),
@@ -113,8 +128,8 @@ def _limits(group: NodeGroup, defaults: NodeGroupDefaults) -> dict[str, str]:
     return dict(sorted(_merged("limits", group, defaults).items()))
 
 
-def nodepool_name(group_name: str, architecture: Architecture) -> str:
-    return f"{group_name}-{architecture.value}"
+def nodepool_name(group_name: str, architecture: Architecture, suffix: bool = True) -> str:
+    return f"{group_name}-{architecture.value}" if suffix else group_name
 
 
 @cache
@@ -156,13 +171,9 @@ def _ami_terms(group: NodeGroup, defaults: NodeGroupDefaults, family: AmiFamily)
     version = _pick("ami_version", group, defaults, LIBRARY_DEFAULTS)
     if family is AmiFamily.CUSTOM:
         raise SpecError.one(owner, "ami_selector_terms", "ami_family 'Custom' needs explicit ami_selector_terms")
-    if is_windows(family) and version != "latest":
-        raise SpecError.one(owner, "ami_version", f"Windows AMI aliases only support 'latest', got {version!r}")
-    if (family is AmiFamily.BOTTLEROCKET and version.startswith("v")) or (
-        family is not AmiFamily.BOTTLEROCKET and version[0].isdigit()
-    ):
-        hint = "Bottlerocket versions look like 1.2.3" if family is AmiFamily.BOTTLEROCKET else "use vYYYYMMDD"
-        raise SpecError.one(owner, "ami_version", f"{version!r} is not a {family.value} AMI version: {hint}")
+    problem = ami_version_problem(family, version)
+    if problem is not None:
+        raise SpecError.one(owner, "ami_version", problem)
     return [_alias_term(f"{family.value.lower()}@{version}")]
 
 
@@ -210,7 +221,16 @@ def _nodeclass(
     kubelet = (group.kubelet or Kubelet()).merged_over(defaults.kubelet or Kubelet())
     tags = _merged("node_tags", group, defaults)
     user_data, user_data_template = _user_data(group, defaults)
-    tags.update({"cluster": defaults.cluster_name, defaults.group_label_key: group_label, "managed_by": "karpenter"})
+    if _pick("library_tags", group, defaults, LIBRARY_DEFAULTS):
+        own = {"cluster": defaults.cluster_name, defaults.group_label_key: group_label, "managed_by": "karpenter"}
+        for key, value in own.items():
+            if tags.get(key, value) != value:
+                raise SpecError.one(
+                    owner,
+                    "node_tags",
+                    f"{key!r} is a tag the library writes ({value!r}); remove it, or set library_tags=False",
+                )
+        tags.update(own)
     return ResolvedNodeClass(
         name=name,
         role=role,
@@ -226,6 +246,12 @@ def _nodeclass(
         detailed_monitoring=_pick("detailed_monitoring", group, defaults, LIBRARY_DEFAULTS),
         associate_public_ip_address=_pick("associate_public_ip_address", group, defaults),
         instance_store_policy=_pick("instance_store_policy", group, defaults),
+        capacity_reservation_selector_terms=list(_pick("capacity_reservation_selector_terms", group, defaults) or []),
+        network_interfaces=_pick("network_interfaces", group, defaults),
+        placement_group=_pick("placement_group", group, defaults),
+        ip_prefix_count=_pick("ip_prefix_count", group, defaults),
+        connection_tracking=_pick("connection_tracking", group, defaults),
+        cpu_options=_pick("cpu_options", group, defaults),
         kubelet=kubelet,
         user_data=user_data,
         user_data_template=user_data_template,
@@ -237,15 +263,26 @@ def _nodeclass(
 def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str | None) -> ResolvedNodeGroup:
     owner = nodegroup_owner(group.name)
     instances = _instances(group, defaults)
-    pool = nodepool_name(group.name, instances.architecture)
+    pool = nodepool_name(
+        group.name, instances.architecture, _pick("architecture_suffix", group, defaults, LIBRARY_DEFAULTS)
+    )
     group_label = group.group_label or group.name
     taints, startup_taints = _taints(group, defaults, group_label)
     labels = _merged("labels", group, defaults)
-    if defaults.group_label_key in labels and labels[defaults.group_label_key] != group_label:
+    if _pick("group_node_label", group, defaults, LIBRARY_DEFAULTS):
+        if defaults.group_label_key in labels and labels[defaults.group_label_key] != group_label:
+            raise SpecError.one(
+                owner, "labels", f"{defaults.group_label_key!r} is the group label; set group_label instead"
+            )
+        labels[defaults.group_label_key] = group_label
+    elif group.capacity_spread is not None:
+        # Groups sharing a group label spread as one only if workloads can select that label's nodes.
         raise SpecError.one(
-            owner, "labels", f"{defaults.group_label_key!r} is the group label; set group_label instead"
+            owner,
+            "group_node_label",
+            "capacity_spread needs the group node label: workloads select the group's nodes by it; "
+            "keep group_node_label or drop capacity_spread",
         )
-    labels[defaults.group_label_key] = group_label
     if group.capacity_spread is not None and defaults.capacity_spread_label_key in labels:
         raise SpecError.one(owner, "labels", f"{defaults.capacity_spread_label_key!r} is set by capacity_spread")
     limits = _limits(group, defaults)
@@ -322,7 +359,23 @@ def resolve(
         resolved[name] = _replace_nodeclass(resolved[name], target.nodeclass_name)
     _check_unique_names(list(resolved.values()))
     _check_existing_classes(list(resolved.values()))
+    _check_reserved_capacity(list(resolved.values()))
     return list(resolved.values())
+
+
+def _check_reserved_capacity(groups: Sequence[ResolvedNodeGroup]) -> None:
+    """A pool that may only launch ``reserved`` capacity launches nothing unless its class selects reservations."""
+    classes = {g.nodeclass.name: g.nodeclass for g in groups if g.nodeclass is not None}
+    for group in groups:
+        if not group.renders_nodepool or group.existing_node_class or group.instances.capacity_types != ["reserved"]:
+            continue
+        if not classes[group.nodeclass_name].capacity_reservation_selector_terms:
+            raise SpecError.one(
+                nodegroup_owner(group.name),
+                "instances.capacity_types",
+                "only 'reserved' capacity, but the node class selects no capacity reservations, so nothing can "
+                "launch: set capacity_reservation_selector_terms",
+            )
 
 
 def _check_existing_classes(groups: Sequence[ResolvedNodeGroup]) -> None:

@@ -9,6 +9,13 @@ from karpenter_infra.schedule import OffHours
 from karpenter_infra.spec.disruption import Budget
 from karpenter_infra.spec.headroom import Headroom
 from karpenter_infra.spec.instances import Architecture
+from karpenter_infra.spec.launch import (
+    CapacityReservationSelectorTerm,
+    ConnectionTracking,
+    CpuOptions,
+    NetworkInterface,
+    PlacementGroup,
+)
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
     AmiSelectorTerm,
@@ -30,6 +37,9 @@ class ResolvedInstances:
     capacity_types: list[str]
     operating_systems: list[str]
     cpu_manufacturers: list[str]
+    families: list[str]
+    sizes: list[str]
+    hypervisors: list[str]
     instance_types: list[str]
     exclude_families: list[str]
     exclude_sizes: list[str]
@@ -52,6 +62,12 @@ class ResolvedNodeClass:
     detailed_monitoring: bool
     associate_public_ip_address: bool | None
     instance_store_policy: str | None
+    capacity_reservation_selector_terms: list[CapacityReservationSelectorTerm]
+    network_interfaces: list[NetworkInterface] | None
+    placement_group: PlacementGroup | None
+    ip_prefix_count: int | None
+    connection_tracking: ConnectionTracking | None
+    cpu_options: CpuOptions | None
     kubelet: Kubelet
     #: Verbatim user data; at most one of it and ``user_data_template`` is set.
     user_data: str | None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from karpenter_infra import (
     BlockDevice,
     Fleet,
@@ -11,6 +13,7 @@ from karpenter_infra import (
     MetadataOptions,
     NodeGroup,
     NodeGroupDefaults,
+    SpecError,
     SubnetSelectorTerm,
 )
 
@@ -88,13 +91,43 @@ def test_user_data_template_sees_cluster_group_and_merged_values() -> None:
     assert spec["userData"] == "t web frontend defaults group"
 
 
-def test_group_always_carries_its_own_tags() -> None:
-    tags = nodeclass(NodeGroup(name="a", group_label="shared"), node_tags={"managed_by": "someone-else"})["spec"][
-        "tags"
-    ]
-    assert tags["managed_by"] == "karpenter"
-    assert tags["nodegroup"] == "shared"
-    assert tags["cluster"] == "t"
+def test_group_carries_the_library_tags_and_the_users() -> None:
+    tags = nodeclass(NodeGroup(name="a", group_label="shared"), node_tags={"team": "x", "managed_by": "karpenter"})[
+        "spec"
+    ]["tags"]
+    assert tags == {"cluster": "t", "managed_by": "karpenter", "nodegroup": "shared", "team": "x"}
+
+
+@pytest.mark.parametrize(
+    ("tags", "key"),
+    [
+        ({"managed_by": "someone-else"}, "managed_by"),
+        ({"cluster": "prod-eu-1"}, "cluster"),
+        ({"nodegroup": "b"}, "nodegroup"),
+    ],
+)
+def test_a_tag_that_clashes_with_a_library_tag_is_an_error(tags: dict[str, str], key: str) -> None:
+    with pytest.raises(SpecError, match=rf"^nodegroup 'a': node_tags: '{key}' is a tag the library writes"):
+        nodeclass(NodeGroup(name="a", node_tags=tags))
+
+
+@pytest.mark.parametrize("where", ["group", "defaults"])
+def test_library_tags_off_writes_only_the_users_tags(where: str) -> None:
+    tags = {"cluster": "prod-eu-1", "owner": "team"}
+    if where == "group":
+        spec = nodeclass(NodeGroup(name="a", library_tags=False, node_tags=tags))["spec"]
+    else:
+        spec = nodeclass(NodeGroup(name="a"), library_tags=False, node_tags=tags)["spec"]
+    assert spec["tags"] == tags
+
+
+def test_library_tags_off_and_no_tags_renders_no_tags_field() -> None:
+    assert "tags" not in nodeclass(NodeGroup(name="a"), library_tags=False)["spec"]
+
+
+def test_a_group_may_turn_library_tags_back_on() -> None:
+    spec = nodeclass(NodeGroup(name="a", library_tags=True), library_tags=False)["spec"]
+    assert spec["tags"] == {"cluster": "t", "managed_by": "karpenter", "nodegroup": "a"}
 
 
 def test_block_device_defaults_stay_explicit_when_unsaid() -> None:

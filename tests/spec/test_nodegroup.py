@@ -100,7 +100,7 @@ def test_defaults_errors_name_the_defaults() -> None:
         ),
         (
             [NodeGroup(name="a", ami_family="Windows2022", ami_version="v20250101")],
-            r"nodegroup 'a': ami_version: Windows AMI aliases only support 'latest'",
+            r"nodegroup 'a': ami_version: 'v20250101' is not a Windows2022 AMI version: only 'latest'",
         ),
         (
             [NodeGroup(name="a", ami_family="Bottlerocket", ami_version="v20250101")],
