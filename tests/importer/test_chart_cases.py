@@ -123,3 +123,13 @@ def test_modernize_encrypts_the_chart_default_volume(tmp_path: Path) -> None:
         "modernize: EC2NodeClass ng-amd64: spec.blockDeviceMappings[/dev/xvda].ebs.encrypted: False -> True  "
         "(replaces nodes)" in result.stderr.splitlines()
     )
+
+
+def test_when_the_chart_cannot_render_the_values_nothing_is_live(tmp_path: Path) -> None:
+    # The boolean true makes the chart's `eq` fail: helm template renders nothing, so every object is created.
+    result = with_base(tmp_path, {"autoTaint": True})
+    assert "autoTaint" in result.chart_failure
+    assert {r.status.value for r in result.report} == {"created"}
+    assert result.adopt == {}
+    report = cli("-f", str(write(tmp_path, "v.yaml", deep_merge(BASE, {"autoTaint": True}))), "--report")
+    assert report.stdout.startswith("the chart cannot render the live values (")
