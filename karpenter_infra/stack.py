@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ class Stack:
     defaults: NodeGroupDefaults
     nodegroups: list[NodeGroup]
     config: dict[str, Any]
+    #: The module's ``ADOPT`` (written by ``import-helm-values``): live objects the first ``pulumi up`` imports.
+    adopt: dict[str, str] = field(default_factory=dict)
 
     def fleet(self) -> Fleet:
         return Fleet(self.defaults, self.nodegroups, node_role=self.platform.node_role_name)
@@ -51,6 +53,11 @@ def platform_from_config(stack: str, raw: object) -> PlatformSpec:
 
 
 def load_nodegroups(module_name: str, project_dir: Path) -> tuple[NodeGroupDefaults, list[NodeGroup]]:
+    defaults, nodegroups, _ = _load_module(module_name, project_dir)
+    return defaults, nodegroups
+
+
+def _load_module(module_name: str, project_dir: Path) -> tuple[NodeGroupDefaults, list[NodeGroup], dict[str, str]]:
     """Run the stack's module from this project's files, fresh each time, never a cached module of another tree."""
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
@@ -67,7 +74,7 @@ def load_nodegroups(module_name: str, project_dir: Path) -> tuple[NodeGroupDefau
         raise SpecError.one(f"module {module_name!r}", "DEFAULTS", "must be a NodeGroupDefaults")
     if not isinstance(nodegroups, list) or not all(isinstance(g, NodeGroup) for g in nodegroups):
         raise SpecError.one(f"module {module_name!r}", "NODEGROUPS", "must be a list of NodeGroup")
-    return defaults, nodegroups
+    return defaults, nodegroups, dict(getattr(module, "ADOPT", {}))
 
 
 def load_stack(name: str, project_dir: Path | None = None, config: dict[str, Any] | None = None) -> Stack:
@@ -81,11 +88,11 @@ def load_stack(name: str, project_dir: Path | None = None, config: dict[str, Any
     platform = platform_from_config(name, config.get(CONFIG_KEY))
     if platform.nodegroups is None:
         raise SpecError.one(f"stack {name!r} ({CONFIG_KEY})", "nodegroups", "name the module of the nodegroup list")
-    defaults, nodegroups = load_nodegroups(platform.nodegroups, project_dir)
+    defaults, nodegroups, adopt = _load_module(platform.nodegroups, project_dir)
     if defaults.cluster_name != platform.cluster.name:
         raise SpecError.one(
             f"stack {name!r}",
             "cluster.name",
             f"{platform.cluster.name!r} differs from the nodegroup defaults' cluster_name {defaults.cluster_name!r}",
         )
-    return Stack(name=name, platform=platform, defaults=defaults, nodegroups=nodegroups, config=config)
+    return Stack(name=name, platform=platform, defaults=defaults, nodegroups=nodegroups, config=config, adopt=adopt)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pulumi
 import pulumi_aws as aws
 
@@ -43,7 +45,12 @@ class KarpenterPlatform(pulumi.ComponentResource):
     queue_arn: pulumi.Output[str | None]
 
     def __init__(
-        self, name: str, platform: PlatformSpec, fleet: Fleet, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        platform: PlatformSpec,
+        fleet: Fleet,
+        opts: pulumi.ResourceOptions | None = None,
+        adopt: Mapping[str, str] | None = None,
     ) -> None:
         # Every check runs before the first resource is registered: a bad stack never half-deploys.
         self.findings: list[Finding] = check(platform, fleet)
@@ -132,6 +139,7 @@ class KarpenterPlatform(pulumi.ComponentResource):
             # still terminate their nodes.
             depends_on=[release, discovery],
             provider=cluster.provider,
+            adopt=adopt,  # live objects (import-helm-values' ADOPT) are imported, not created
             opts=child(self),
         )
 

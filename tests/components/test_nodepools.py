@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ from karpenter_infra import Fleet, Headroom, NodeGroup, NodeGroupDefaults
 from karpenter_infra.adoption import import_ids, resource_name
 from karpenter_infra.components.nodepools import NodePoolSet
 from karpenter_infra.plan import mocks
+from karpenter_infra.program import deploy
+from karpenter_infra.stack import load_stack
 
 
 def _registered(monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> dict[str, tuple[str, bool]]:
@@ -49,3 +52,28 @@ def test_import_ids_name_namespaced_objects_namespace_slash_name() -> None:
     created = {"kind": "NodePool", "metadata": {"name": "new-amd64"}}
     ids = import_ids([deployment, pool, created], live=[deployment, pool])
     assert ids == {resource_name(deployment): "capacity/h", resource_name(pool): "web-amd64"}
+
+
+def test_a_stack_module_with_adopt_imports_its_live_objects(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The stack path: the module's ADOPT reaches the fleet's resources through load_stack and the platform."""
+    project = Path(__file__).resolve().parents[2]
+    (tmp_path / "stacks").mkdir()
+    text = (project / "stacks" / "Pulumi.dev.yaml").read_text()
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text(text.replace("stacks.nodegroups.dev", "adopted"))
+    module = (project / "stacks" / "nodegroups" / "dev.py").read_text()
+    (tmp_path / "adopted.py").write_text(module + '\nADOPT = {"nodepool-default-amd64": "default-amd64"}\n')
+    monkeypatch.syspath_prepend(str(project))
+    stack = load_stack("dev", tmp_path)
+    assert stack.adopt == {"nodepool-default-amd64": "default-amd64"}
+
+    seen: dict[str, tuple[str, bool]] = {}
+    original = mocks.RecordingMonitor.RegisterResource
+
+    def register(self: mocks.RecordingMonitor, request: Any) -> Any:
+        seen[request.name] = (request.importId, request.retainOnDelete)
+        return original(self, request)
+
+    monkeypatch.setattr(mocks.RecordingMonitor, "RegisterResource", register)
+    mocks.run_program(lambda: deploy(stack))
+    assert seen["nodepool-default-amd64"] == ("default-amd64", True)
+    assert all(not import_id for name, (import_id, _) in seen.items() if name != "nodepool-default-amd64")
