@@ -50,6 +50,12 @@ def test_every_live_object_is_adopted_field_for_field(adopted: ImportResult) -> 
     assert Status.CREATED not in by_status  # no Namespace, nothing the chart did not own
     assert Status.LEFT_ALONE not in by_status
     assert by_status[Status.NEVER_LIVE] == ["NodePool batch-amd64"]  # its "true" label is a boolean to the API
+    assert by_status[Status.IDENTICAL] == [
+        "Deployment capacity/headroom-batch-amd64-xlarge",
+        "Deployment capacity/headroom-general-amd64-large",
+        "Deployment capacity/headroom-general-amd64-small",
+        "PriorityClass karpenter-headroom",
+    ]
     for report in adopted.report:
         unexplained = [f.path for f in report.fields if not _ignorable(f.path, f.before, f.after)]
         if report.kind == NP and report.name == "arm-arm64":
