@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
-from karpenter_infra.importer.userdata import Call, Expr, Field, Translation, UserDataError, parse_template, translate
+from karpenter_infra.importer.helm_template import Call, Expr, Field, UserDataError, parse_template
+from karpenter_infra.importer.userdata import Translation, translate
 from karpenter_infra.importer.values import LoadedValues, go_print, is_empty, reparsed
 from karpenter_infra.spec.headroom import Headroom
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from karpenter_infra.importer.base import go_int64
+from karpenter_infra.importer.helm_render import chart_user_data, render_helm
+from karpenter_infra.importer.helm_template import UserDataError, parse_template
 from karpenter_infra.importer.keys import KUBELET_MAPS, KUBELET_SCALARS
-from karpenter_infra.importer.userdata import UserDataError, chart_user_data, parse_template, render_helm
 from karpenter_infra.importer.values import LoadedValues, go_print, is_empty, reparsed
 from karpenter_infra.karpenter.validate import ManifestError, validate_manifest
 from karpenter_infra.spec.headroom import HEADROOM_SIZES, HeadroomSize

@@ -6,14 +6,9 @@ from functools import partial
 from typing import Any
 
 from karpenter_infra.importer.base import Mapper
-from karpenter_infra.importer.userdata import (
-    Text,
-    UserDataError,
-    chart_user_data,
-    render_helm,
-    render_translation,
-    values_for,
-)
+from karpenter_infra.importer.helm_render import chart_user_data, render_helm
+from karpenter_infra.importer.helm_template import Text, UserDataError
+from karpenter_infra.importer.userdata import render_translation, values_for
 from karpenter_infra.importer.values import go_print
 
 
