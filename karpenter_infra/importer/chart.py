@@ -322,12 +322,12 @@ def headroom_deployments(g: _Group) -> list[ChartObject]:
             "labelSelector": {"matchExpressions": expressions},
             "topologyKey": "kubernetes.io/hostname",
         }
-        rejected = None
+        rejected = _selector_problem(expressions)
         if "nameSpaces" in entry:
             term["namespaces"] = [_printed(namespace), *(_printed(n) for n in _list(entry["nameSpaces"]))]
         else:
             term["namespaces"] = {}
-            rejected = "podAntiAffinity namespaces: {} is a map where the API wants a list"
+            rejected = rejected or "podAntiAffinity namespaces: {} is a map where the API wants a list"
         requests = None
         if size in {s.value for s in HeadroomSize}:
             cpu, memory = HEADROOM_SIZES[HeadroomSize(size)]
@@ -363,6 +363,22 @@ def headroom_deployments(g: _Group) -> list[ChartObject]:
         }
         out.append(ChartObject(_pruned(manifest), rejected))
     return out
+
+
+def _selector_problem(expressions: list[Any]) -> str | None:
+    """What the API server refuses in a LabelSelectorRequirement list (apimachinery ValidateLabelSelector)."""
+    for expression in expressions:
+        if not isinstance(expression, dict) or not isinstance(expression.get("key"), str):
+            return f"antiAffinitySpec: {expression!r} is not a label selector requirement"
+        values = expression.get("values")
+        if values is not None and not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
+            return f"antiAffinitySpec: values {values!r} must be strings"
+        operator = expression.get("operator")
+        if operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            return f"antiAffinitySpec: {operator!r} is not a selector operator"
+        if (operator in ("In", "NotIn")) != bool(values):
+            return f"antiAffinitySpec: {operator} with values {values!r}"
+    return None
 
 
 def priority_class() -> Manifest:

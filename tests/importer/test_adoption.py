@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,7 +18,7 @@ from karpenter_infra.importer.command import ImportResult, import_helm_values
 from karpenter_infra.importer.report import Status
 from karpenter_infra.importer.values import load_values
 
-from .support import cli, one, warnings_of
+from .support import cli, harmless, one, warnings_of
 from .test_codegen import PYPROJECT, RUFF, execute
 
 PROD = Path(__file__).resolve().parent / "values" / "prod"
@@ -30,15 +29,6 @@ NC, NP = "EC2NodeClass", "NodePool"
 @pytest.fixture(scope="module")
 def adopted() -> ImportResult:
     return import_helm_values(FILES, report=True)
-
-
-def _ignorable(path: str, before: Any, after: Any) -> bool:
-    """Differences that change nothing Karpenter hashes or the API keeps immutable, and no behaviour either."""
-    if path.startswith("metadata.labels."):
-        return True  # the labels we put on the objects themselves, to find them
-    if path.endswith("].values") and isinstance(before, list) and isinstance(after, list):
-        return sorted(before) == sorted(after)  # requirement values are a set to Karpenter
-    return False
 
 
 def test_every_live_object_is_adopted_field_for_field(adopted: ImportResult) -> None:
@@ -57,7 +47,7 @@ def test_every_live_object_is_adopted_field_for_field(adopted: ImportResult) -> 
         "PriorityClass karpenter-headroom",
     ]
     for report in adopted.report:
-        unexplained = [f.path for f in report.fields if not _ignorable(f.path, f.before, f.after)]
+        unexplained = [f.path for f in report.fields if not harmless(f.path, f.before, f.after)]
         if report.kind == NP and report.name == "arm-arm64":
             # Declared: the chart's NotIn with no values (excludeFamilies: []) is left out; it widens nothing.
             assert unexplained and all("instance-family" in p for p in unexplained)
