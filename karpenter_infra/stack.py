@@ -74,7 +74,10 @@ def _load_module(module_name: str, project_dir: Path) -> tuple[NodeGroupDefaults
         raise SpecError.one(f"module {module_name!r}", "DEFAULTS", "must be a NodeGroupDefaults")
     if not isinstance(nodegroups, list) or not all(isinstance(g, NodeGroup) for g in nodegroups):
         raise SpecError.one(f"module {module_name!r}", "NODEGROUPS", "must be a list of NodeGroup")
-    return defaults, nodegroups, dict(getattr(module, "ADOPT", {}))
+    adopt = getattr(module, "ADOPT", {})
+    if not isinstance(adopt, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in adopt.items()):
+        raise SpecError.one(f"module {module_name!r}", "ADOPT", "must map resource names to import ids (strings)")
+    return defaults, nodegroups, dict(adopt)
 
 
 def load_stack(name: str, project_dir: Path | None = None, config: dict[str, Any] | None = None) -> Stack:
