@@ -187,6 +187,7 @@ group_settings = st.fixed_dictionaries(
         "user_data": st.sampled_from(["#!/bin/bash\necho ${#NODES[@]}\ndocker inspect --format '{{.Id}}' x\n"]),
         "library_tags": st.booleans(),
         "group_node_label": st.booleans(),
+        "architecture_suffix": st.booleans(),
         "node_tags": st.dictionaries(st.sampled_from(["team", "cost-center"]), label_values, max_size=2),
         "ami_version": st.sampled_from(["latest", "v20251016", "v1.57.0", "1.57.0"]),
         "block_device_mappings": st.lists(block_devices, max_size=2, unique_by=lambda d: d.device_name),

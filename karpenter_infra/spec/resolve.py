@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy
+from karpenter_infra.spec.fleet_rules import check_fleet
 from karpenter_infra.spec.instances import Architecture, CapacityType, Instances, OperatingSystem
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
@@ -42,6 +43,7 @@ LIBRARY_INSTANCES = Instances(
     exclude_sizes=[],
     min_values={},
 )
+_LIBRARY_INSTANCE_VALUES: dict[str, Any] = {name: getattr(LIBRARY_INSTANCES, name) for name in Instances.model_fields}
 LIBRARY_DEFAULTS = NodeGroupSettings(
     instances=LIBRARY_INSTANCES,
     availability_zones=[],
@@ -92,8 +94,14 @@ def _merged(name: str, group: NodeGroupSettings, defaults: NodeGroupSettings) ->
 
 
 def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstances:
-    layers = [layer for layer in (group.instances, defaults.instances, LIBRARY_INSTANCES) if layer is not None]
-    values = {name: _pick(name, *layers) for name in Instances.model_fields}
+    # Only the keys a layer set are read: the library's values first, the defaults' and then the group's over them.
+    values = dict(_LIBRARY_INSTANCE_VALUES)
+    for layer in (defaults.instances, group.instances):
+        if layer is not None:
+            for name in layer.model_fields_set:
+                value = getattr(layer, name)
+                if value is not None:
+                    values[name] = value
     owner = nodegroup_owner(group.name)
     for required in ("capacity_types", "operating_systems"):
         if not values[required]:
@@ -201,6 +209,29 @@ def _user_data(group: NodeGroup, defaults: NodeGroupDefaults) -> tuple[str | Non
     return None, None
 
 
+#: Rarely set: only the fields someone set are looked up, which keeps a 1,000-group fleet from paying for them.
+_LAUNCH_FIELDS = frozenset(
+    {
+        "capacity_reservation_selector_terms",
+        "network_interfaces",
+        "placement_group",
+        "ip_prefix_count",
+        "connection_tracking",
+        "cpu_options",
+    }
+)
+
+
+def _launch_options(group: NodeGroup, defaults: NodeGroupDefaults) -> dict[str, Any]:
+    named = (group.model_fields_set | defaults.model_fields_set) & _LAUNCH_FIELDS
+    if not named:
+        return {}
+    found = {name: value for name in named if (value := _pick(name, group, defaults)) is not None}
+    if "capacity_reservation_selector_terms" in found:
+        found["capacity_reservation_selector_terms"] = tuple(found["capacity_reservation_selector_terms"])
+    return found
+
+
 def _nodeclass(
     group: NodeGroup, defaults: NodeGroupDefaults, name: str, group_label: str, node_role: str | None
 ) -> ResolvedNodeClass:
@@ -221,6 +252,7 @@ def _nodeclass(
     kubelet = (group.kubelet or Kubelet()).merged_over(defaults.kubelet or Kubelet())
     tags = _merged("node_tags", group, defaults)
     user_data, user_data_template = _user_data(group, defaults)
+    launch = _launch_options(group, defaults)
     if _pick("library_tags", group, defaults, LIBRARY_DEFAULTS):
         own = {"cluster": defaults.cluster_name, defaults.group_label_key: group_label, "managed_by": "karpenter"}
         for key, value in own.items():
@@ -246,17 +278,12 @@ def _nodeclass(
         detailed_monitoring=_pick("detailed_monitoring", group, defaults, LIBRARY_DEFAULTS),
         associate_public_ip_address=_pick("associate_public_ip_address", group, defaults),
         instance_store_policy=_pick("instance_store_policy", group, defaults),
-        capacity_reservation_selector_terms=list(_pick("capacity_reservation_selector_terms", group, defaults) or []),
-        network_interfaces=_pick("network_interfaces", group, defaults),
-        placement_group=_pick("placement_group", group, defaults),
-        ip_prefix_count=_pick("ip_prefix_count", group, defaults),
-        connection_tracking=_pick("connection_tracking", group, defaults),
-        cpu_options=_pick("cpu_options", group, defaults),
         kubelet=kubelet,
         user_data=user_data,
         user_data_template=user_data_template,
         user_data_values=dict(sorted(_merged("user_data_values", group, defaults).items())),
         tags=dict(sorted(tags.items())),
+        **launch,
     )
 
 
@@ -357,57 +384,11 @@ def resolve(
                 f"{group.node_class!r} reuses another group's node class itself; point at the owner",
             )
         resolved[name] = _replace_nodeclass(resolved[name], target.nodeclass_name)
-    _check_unique_names(list(resolved.values()))
-    _check_existing_classes(list(resolved.values()))
-    _check_reserved_capacity(list(resolved.values()))
+    check_fleet(list(resolved.values()))
     return list(resolved.values())
-
-
-def _check_reserved_capacity(groups: Sequence[ResolvedNodeGroup]) -> None:
-    """A pool that may only launch ``reserved`` capacity launches nothing unless its class selects reservations."""
-    classes = {g.nodeclass.name: g.nodeclass for g in groups if g.nodeclass is not None}
-    for group in groups:
-        if not group.renders_nodepool or group.existing_node_class or group.instances.capacity_types != ["reserved"]:
-            continue
-        if not classes[group.nodeclass_name].capacity_reservation_selector_terms:
-            raise SpecError.one(
-                nodegroup_owner(group.name),
-                "instances.capacity_types",
-                "only 'reserved' capacity, but the node class selects no capacity reservations, so nothing can "
-                "launch: set capacity_reservation_selector_terms",
-            )
-
-
-def _check_existing_classes(groups: Sequence[ResolvedNodeGroup]) -> None:
-    rendered = {g.nodeclass.name: g.name for g in groups if g.nodeclass is not None}
-    for group in groups:
-        if group.existing_node_class and group.nodeclass_name in rendered:
-            owner = rendered[group.nodeclass_name]
-            raise SpecError.one(
-                nodegroup_owner(group.name),
-                "existing_node_class",
-                f"the fleet renders EC2NodeClass {group.nodeclass_name!r} itself (group {owner!r}): "
-                f"set node_class={owner!r} instead",
-            )
 
 
 def _replace_nodeclass(group: ResolvedNodeGroup, nodeclass_name: str) -> ResolvedNodeGroup:
     from dataclasses import replace
 
     return replace(group, nodeclass_name=nodeclass_name)
-
-
-def _check_unique_names(groups: Sequence[ResolvedNodeGroup]) -> None:
-    owners: dict[tuple[str, str], str] = {}
-    for group in groups:
-        rendered = [("NodePool", group.nodepool_name)] if group.renders_nodepool else []
-        if group.nodeclass is not None:
-            rendered.append(("EC2NodeClass", group.nodeclass.name))
-        for kind, name in rendered:
-            if (kind, name) in owners:
-                raise SpecError.one(
-                    nodegroup_owner(group.name),
-                    "name",
-                    f"renders {kind} {name!r}, as does group {owners[kind, name]!r}",
-                )
-            owners[kind, name] = group.name

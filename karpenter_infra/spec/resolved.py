@@ -62,12 +62,6 @@ class ResolvedNodeClass:
     detailed_monitoring: bool
     associate_public_ip_address: bool | None
     instance_store_policy: str | None
-    capacity_reservation_selector_terms: list[CapacityReservationSelectorTerm]
-    network_interfaces: list[NetworkInterface] | None
-    placement_group: PlacementGroup | None
-    ip_prefix_count: int | None
-    connection_tracking: ConnectionTracking | None
-    cpu_options: CpuOptions | None
     kubelet: Kubelet
     #: Verbatim user data; at most one of it and ``user_data_template`` is set.
     user_data: str | None
@@ -75,6 +69,13 @@ class ResolvedNodeClass:
     user_data_template: str | None
     user_data_values: dict[str, Any]
     tags: dict[str, str]
+    #: Launch options: rarely set, so they default here and resolve passes only the ones a layer sets.
+    capacity_reservation_selector_terms: tuple[CapacityReservationSelectorTerm, ...] = ()
+    network_interfaces: list[NetworkInterface] | None = None
+    placement_group: PlacementGroup | None = None
+    ip_prefix_count: int | None = None
+    connection_tracking: ConnectionTracking | None = None
+    cpu_options: CpuOptions | None = None
 
 
 @dataclass(frozen=True, slots=True)
