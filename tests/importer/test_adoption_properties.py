@@ -82,3 +82,5 @@ def test_adoption_replaces_no_node_and_recreates_nothing(groups: dict[str, Any],
     for report in result.report:
         assert report.status in (Status.IDENTICAL, Status.IN_PLACE, Status.NEVER_LIVE), report
         assert all(harmless(f.path, f.before, f.after) for f in report.fields), report
+        if report.status is Status.NEVER_LIVE:  # the fix of a refused object always comes with its warning
+            assert any(w.group is not None and f"{w.group}-" in report.name for w in result.warnings), report
