@@ -7,7 +7,14 @@ from karpenter_infra.errors import SpecError
 from karpenter_infra.fleet import Fleet
 from karpenter_infra.schedule import OffHours
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy, DisruptionReason
-from karpenter_infra.spec.headroom import Headroom, HeadroomSize
+from karpenter_infra.spec.headroom import (
+    Headroom,
+    HeadroomPriorityClass,
+    HeadroomSize,
+    LabelSelectorRequirement,
+    PreemptionPolicy,
+    SelectorOperator,
+)
 from karpenter_infra.spec.instances import Architecture, CapacityType, Instances, OperatingSystem
 from karpenter_infra.spec.launch import (
     CapacityReservationSelectorTerm,
@@ -51,9 +58,11 @@ __all__ = [
     "DisruptionReason",
     "Fleet",
     "Headroom",
+    "HeadroomPriorityClass",
     "HeadroomSize",
     "Instances",
     "Kubelet",
+    "LabelSelectorRequirement",
     "MetadataOptions",
     "NetworkInterface",
     "NodeGroup",
@@ -62,8 +71,10 @@ __all__ = [
     "OperatingSystem",
     "Operator",
     "PlacementGroup",
+    "PreemptionPolicy",
     "Requirement",
     "SecurityGroupSelectorTerm",
+    "SelectorOperator",
     "SpecError",
     "SubnetSelectorTerm",
     "Taint",

@@ -18,6 +18,7 @@ MISSING = object()
 
 class Impact(StrEnum):
     DRIFT = "drift"  # Karpenter replaces the nodes
+    RECREATE = "recreate"  # a field the API refuses to update: the object is deleted and created again
     BEHAVIOUR = "behaviour"  # how Karpenter scales and disrupts, no replacement
     OFF_HOURS = "off-hours"  # the scale-to-zero CronJobs and their RBAC
     HEADROOM = "headroom"  # placeholder pods, their PriorityClass and namespace
@@ -49,10 +50,20 @@ def category(manifest: Manifest) -> Impact:
 _NODEPOOL_BEHAVIOUR = ("spec.weight", "spec.limits", "spec.disruption", "spec.replicas")
 
 
+#: Fields the API server refuses to change on a live object (apps/v1 ValidateDeploymentUpdate: spec.selector;
+#: scheduling/v1 ValidatePriorityClassUpdate: value and preemptionPolicy).
+_IMMUTABLE: dict[str, tuple[str, ...]] = {
+    "Deployment": ("spec.selector.",),
+    "PriorityClass": ("value", "preemptionPolicy"),
+}
+
+
 def impact(kind: str, path: str, other: Impact = Impact.HEADROOM) -> Impact:
     """The impact of a change at ``path``; ``other`` is what an object that is not a pool or class is for."""
     if path.startswith("metadata."):
         return Impact.METADATA
+    if path.startswith(_IMMUTABLE.get(kind, ())):
+        return Impact.RECREATE
     if kind == "NodePool":
         return Impact.BEHAVIOUR if path.startswith(_NODEPOOL_BEHAVIOUR) else Impact.DRIFT
     if kind == "EC2NodeClass":
@@ -205,7 +216,8 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: value}
 
 
-def _identity(manifest: Manifest) -> tuple[str, str]:
+def object_id(manifest: Manifest) -> tuple[str, str]:
+    """(kind, ``namespace/name`` or ``name``): also the id Pulumi's Kubernetes provider imports an object by."""
     metadata = manifest["metadata"]
     name = f"{metadata['namespace']}/{metadata['name']}" if "namespace" in metadata else metadata["name"]
     return manifest["kind"], name
@@ -222,8 +234,8 @@ def _group(manifest: Manifest, group_label_key: str) -> str:
 def diff_manifests(
     base: Sequence[Manifest], head: Sequence[Manifest], group_label_key: str = "nodegroup"
 ) -> list[ObjectChange]:
-    before = {_identity(m): m for m in base}
-    after = {_identity(m): m for m in head}
+    before = {object_id(m): m for m in base}
+    after = {object_id(m): m for m in head}
     changes = []
     for identity in sorted(before.keys() | after.keys()):
         kind, name = identity
@@ -247,7 +259,7 @@ def diff_manifests(
     return changes
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     return "(absent)" if value is MISSING else repr(value)
 
 
@@ -274,10 +286,12 @@ def report(changes: Iterable[ObjectChange]) -> str:
                     ".requirements[" in f.path for f in change.fields if f.impact is Impact.DRIFT
                 )
                 note = "REPLACES NODES that no longer match" if only_requirements else "REPLACES NODES"
+            elif change.impact is Impact.RECREATE:
+                note = "RECREATES the object (a field the API cannot update)"
             lines.append(f"  {change.change} {change.kind} {change.name}  [{note}]")
             for field in change.fields:
                 why = f"{field.impact.value}, {field.note}" if field.note else field.impact.value
-                lines.append(f"    {field.path}: {_show(field.before)} -> {_show(field.after)}  ({why})")
+                lines.append(f"    {field.path}: {show(field.before)} -> {show(field.after)}  ({why})")
     drift = sum(1 for group in by_group.values() for c in group if c.replaces_nodes)
     lines.append(f"{drift} object(s) will make Karpenter replace nodes")
     return "\n".join(lines) + "\n"

@@ -58,7 +58,14 @@ def fields_table() -> str:
     rows: list[str] = []
     for name in defaults_only:
         info = NodeGroupDefaults.model_fields[name]
-        default = "" if info.is_required() else f"`{info.default}`"
+        value = None if info.is_required() else info.get_default(call_default_factory=True)
+        default = (
+            ""
+            if info.is_required()
+            else f"`{type(value).__name__}()`"
+            if isinstance(value, BaseModel)
+            else f"`{value}`"
+        )
         rows.append(f"| `{name}` | defaults | {default} | {info.description} |")
     for name in group_only:
         rows.append(f"| `{name}` | group | | {NodeGroup.model_fields[name].description} |")

@@ -73,8 +73,10 @@ class Fleet:
                 self.groups, self._by_group, nodegroups, defaults, catalog
             )
         self._shared: list[Manifest] = []
-        if any(g.headroom for g in self.groups):
-            self._shared = [priority_class(), namespace(defaults.headroom_namespace)]
+        if any(g.headroom for g in self.groups) or defaults.headroom_priority_class.always:
+            self._shared = [priority_class(defaults.headroom_priority_class)]
+        if any(g.headroom for g in self.groups) and defaults.create_headroom_namespace:
+            self._shared.append(namespace(defaults.headroom_namespace))
         off_hours = scheduled(self.groups)
         if off_hours:
             self._shared += [

@@ -11,7 +11,7 @@ from karpenter_infra.stack import CONFIG_KEY, Stack, check_config_keys, load_sta
 
 
 def deploy(stack: Stack) -> KarpenterPlatform:
-    platform = KarpenterPlatform("karpenter", stack.platform, stack.fleet())
+    platform = KarpenterPlatform("karpenter", stack.platform, stack.fleet(), adopt=stack.adopt)
     pulumi.export("cluster_name", platform.cluster_name)
     pulumi.export("kubeconfig", platform.kubeconfig)
     pulumi.export("controller_role_arn", platform.controller_role_arn)

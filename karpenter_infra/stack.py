@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ class Stack:
     nodegroups: list[NodeGroup]
     config: dict[str, Any]
     project_dir: Path | None = None
+    #: The module's ``ADOPT`` (written by ``import-helm-values``): live objects the first ``pulumi up`` imports.
+    adopt: dict[str, str] = field(default_factory=dict)
 
     def fleet(self) -> Fleet:
         return Fleet(self.defaults, self.nodegroups, node_role=self.platform.node_role_name, catalog=self.catalog())
@@ -96,13 +98,24 @@ def import_module(module_name: str, project_dir: Path, owner: str) -> Any:
 def load_nodegroups(
     module_name: str, project_dir: Path, owner: str = "nodegroups"
 ) -> tuple[NodeGroupDefaults, list[NodeGroup]]:
+    defaults, nodegroups, _ = load_module(module_name, project_dir, owner)
+    return defaults, nodegroups
+
+
+def load_module(
+    module_name: str, project_dir: Path, owner: str = "nodegroups"
+) -> tuple[NodeGroupDefaults, list[NodeGroup], dict[str, str]]:
+    """The module's ``DEFAULTS``, ``NODEGROUPS`` and, when ``import-helm-values`` wrote one, ``ADOPT``."""
     module = import_module(module_name, project_dir, owner)
     defaults, nodegroups = getattr(module, "DEFAULTS", None), getattr(module, "NODEGROUPS", None)
     if not isinstance(defaults, NodeGroupDefaults):
         raise SpecError.one(f"module {module_name!r}", "DEFAULTS", "must be a NodeGroupDefaults")
     if not isinstance(nodegroups, list) or not all(isinstance(g, NodeGroup) for g in nodegroups):
         raise SpecError.one(f"module {module_name!r}", "NODEGROUPS", "must be a list of NodeGroup")
-    return defaults, nodegroups
+    adopt = getattr(module, "ADOPT", {})
+    if not isinstance(adopt, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in adopt.items()):
+        raise SpecError.one(f"module {module_name!r}", "ADOPT", "must map resource names to import ids (strings)")
+    return defaults, nodegroups, dict(adopt)
 
 
 def read_config(name: str, path: Path) -> dict[str, Any]:
@@ -133,7 +146,13 @@ def load_stack(name: str, project_dir: Path | None = None, config: dict[str, Any
         raise SpecError.one(owner, "nodegroups", "name the module of the nodegroup list")
     # Whether the defaults' cluster_name agrees with cluster.name is checked with the rest (checks.check), so the
     # components check it too.
-    defaults, nodegroups = load_nodegroups(platform.nodegroups, project_dir, owner)
+    defaults, nodegroups, adopt = load_module(platform.nodegroups, project_dir, owner)
     return Stack(
-        name=name, platform=platform, defaults=defaults, nodegroups=nodegroups, config=config, project_dir=project_dir
+        name=name,
+        platform=platform,
+        defaults=defaults,
+        nodegroups=nodegroups,
+        config=config,
+        project_dir=project_dir,
+        adopt=adopt,
     )

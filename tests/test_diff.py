@@ -74,6 +74,10 @@ def pool(**spec: Any) -> dict[str, Any]:
         ("EC2NodeClass", "spec.subnetSelectorTerms[0].tags.karpenter.sh/discovery", Impact.DRIFT),
         ("EC2NodeClass", "spec.userData", Impact.DRIFT),
         ("Deployment", "spec.replicas", Impact.HEADROOM),
+        ("Deployment", "spec.selector.matchLabels.k8s-app", Impact.RECREATE),
+        ("PriorityClass", "preemptionPolicy", Impact.RECREATE),
+        ("PriorityClass", "value", Impact.RECREATE),
+        ("PriorityClass", "description", Impact.HEADROOM),
     ],
 )
 def test_each_category(kind: str, path: str, expected: Impact) -> None:
@@ -333,3 +337,13 @@ def test_diff_command_against_a_git_revision(tmp_path: Path) -> None:
     assert "REPLACES NODES" in out
     unchanged = CliRunner().invoke(app, ["diff", "--stack", "prod", "--project-dir", str(repo)])
     assert unchanged.stdout == "no changes\n"
+
+
+def test_an_immutable_field_is_reported_as_recreating_the_object() -> None:
+    from karpenter_infra.diff import diff_manifests, report
+
+    base = {"kind": "PriorityClass", "metadata": {"name": "p"}, "value": -1, "preemptionPolicy": "Never"}
+    head = {**base, "preemptionPolicy": "PreemptLowerPriority"}
+    (change,) = diff_manifests([base], [head])
+    assert change.impact is Impact.RECREATE
+    assert "changed PriorityClass p  [RECREATES the object (a field the API cannot update)]" in report([change])

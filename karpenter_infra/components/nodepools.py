@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from karpenter_infra.adoption import resource_name
 from karpenter_infra.components.base import child, token
+
+__all__ = ["NodePoolSet", "references", "resource_name"]
 
 #: Creation order; destroy runs it backwards. NodePools need their EC2NodeClass; namespaced objects their namespace;
 #: headroom Deployments and off-hours CronJobs everything else.
@@ -23,13 +26,6 @@ _PHASES = {
     "ClusterRoleBinding": 1,
 }
 _LAST_PHASE = 2
-
-
-def resource_name(manifest: dict[str, Any]) -> str:
-    """Stable: kind and object name (and namespace). Reordering the nodegroup list renames nothing."""
-    metadata = manifest["metadata"]
-    namespace = f"{metadata['namespace']}-" if "namespace" in metadata else ""
-    return f"{manifest['kind'].lower()}-{namespace}{metadata['name']}"
 
 
 class NodePoolSet(pulumi.ComponentResource):
@@ -51,12 +47,18 @@ class NodePoolSet(pulumi.ComponentResource):
         depends_on: Sequence[pulumi.Resource] = (),
         provider: pulumi.ProviderResource | None = None,
         kubeconfig: pulumi.Input[str] | None = None,
+        adopt: Mapping[str, str] | None = None,
+        delete_adopted: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """``adopt``: resource name -> id of a live object to import instead of create (what
+        ``import-helm-values`` writes as ``ADOPT``). Adopted objects are kept on ``pulumi destroy`` unless
+        ``delete_adopted``: the stack did not create them, so it does not take them away."""
         super().__init__(token("NodePoolSet"), name, None, opts)
         if kubeconfig is not None and provider is None:
             # Standalone: the provider is the component's own child, so it is created and deleted with the fleet.
             provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child(self))
+        adopt = adopt or {}
         created: dict[tuple[str, str], pulumi.Resource] = {}
         names = []
         for manifest in sorted(manifests, key=lambda m: (_PHASES.get(m["kind"], _LAST_PHASE), resource_name(m))):
@@ -64,6 +66,11 @@ class NodePoolSet(pulumi.ComponentResource):
             # in the fleet's size, which keeps previews of large fleets fast.
             needs = [created[ref] for ref in sorted(references(manifest)) if ref in created]
             opts_child = child(self, depends_on=[*depends_on, *needs], provider=provider)
+            if resource_name(manifest) in adopt:
+                opts_child = pulumi.ResourceOptions.merge(
+                    opts_child,
+                    pulumi.ResourceOptions(import_=adopt[resource_name(manifest)], retain_on_delete=not delete_adopted),
+                )
             wired = manifest
             if manifest["kind"] == "EC2NodeClass" and node_role_output is not None:
                 wired = _with_role(manifest, node_role_name, node_role_output)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import cast
 
 import pulumi
@@ -45,7 +46,12 @@ class KarpenterPlatform(pulumi.ComponentResource):
     queue_arn: pulumi.Output[str | None]
 
     def __init__(
-        self, name: str, platform: PlatformSpec, fleet: Fleet, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        platform: PlatformSpec,
+        fleet: Fleet,
+        opts: pulumi.ResourceOptions | None = None,
+        adopt: Mapping[str, str] | None = None,
     ) -> None:
         # Every check the CLI makes (checks.check: the cluster name the fleet is for, roles, versions, production
         # rules) runs here, once, before the first resource is registered: a bad stack never half-deploys, and a
@@ -143,6 +149,7 @@ class KarpenterPlatform(pulumi.ComponentResource):
             # still terminate their nodes.
             depends_on=[release, discovery],
             provider=cluster.provider,
+            adopt=adopt,  # live objects (import-helm-values' ADOPT) are imported, not created
             opts=child(self),
         )
 

@@ -8,7 +8,7 @@ written; multi-line strings (user data) become module constants so the node grou
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -126,6 +126,7 @@ def module_text(
     *,
     source_files: Sequence[str] = (),
     chart_version: str = "",
+    adopt: Mapping[str, str] | None = None,
 ) -> str:
     writer = _Writer()
     body: list[str] = []
@@ -138,6 +139,12 @@ def module_text(
         body.append("]")
     else:
         body.append("NODEGROUPS: list[NodeGroup] = []")
+    if adopt:
+        body.append("")
+        body.append("#: Live objects a first `pulumi up` imports instead of creating (NodePoolSet(adopt=ADOPT)).")
+        body.append("ADOPT: dict[str, str] = {")
+        body.extend(f"{INDENT}{_string(name)}: {_string(object_id)}," for name, object_id in sorted(adopt.items()))
+        body.append("}")
     writer.used.add("NodeGroup")
     names = sorted(writer.used)
 

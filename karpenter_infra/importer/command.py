@@ -1,19 +1,30 @@
-"""``karpenter-infra import-helm-values``: the chart's values files in, a nodegroup module (or manifests) out."""
+"""``karpenter-infra import-helm-values``: the chart's values files in, a nodegroup module (or manifests) out.
+
+By default the import adopts: the fleet renders what the chart rendered for every object the API accepted, so the
+first ``pulumi up`` replaces no node and recreates nothing. ``--modernize`` applies our own opinions instead and lists
+each change with what it does to the live object. ``--report`` (or ``--live-values``) says, per object, what the
+first ``pulumi up`` does to the live release.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from karpenter_infra.adoption import import_ids
 from karpenter_infra.errors import SpecError
 from karpenter_infra.fleet import Fleet
+from karpenter_infra.importer.base import ImportWarning
+from karpenter_infra.importer.chart import ChartFailure, ChartObject, render_chart
 from karpenter_infra.importer.codegen import module_text
-from karpenter_infra.importer.mapping import ImportWarning, map_values
+from karpenter_infra.importer.mapping import map_values
+from karpenter_infra.importer.report import ObjectReport, format_report, migration_report, modernize_lines
 from karpenter_infra.importer.values import CHART_VERSION, load_values
 from karpenter_infra.render.files import to_yaml
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
@@ -26,21 +37,58 @@ class ImportResult:
     #: Every place the import deliberately differs from the chart's output, or found a value the chart ignores.
     warnings: list[ImportWarning]
     manifests: list[dict[str, Any]]
-    #: The Python module, or with ``render`` the manifests as YAML.
+    #: The Python module, or with ``render`` the manifests as YAML, or with ``report`` the migration report.
     output: str
+    #: Resource name -> Pulumi import id of each object the import renders that is live today.
+    adopt: dict[str, str] = field(default_factory=dict)
+    #: Per object, what the first ``pulumi up`` does to the live release.
+    report: list[ObjectReport] = field(default_factory=list)
+    #: With ``modernize``: each change over the adoption import, with its effect on the live object.
+    modernized: list[str] = field(default_factory=list)
+    #: Why the chart cannot render the live values (then nothing of it is live), or ``""``.
+    chart_failure: str = ""
 
 
-def import_helm_values(files: Sequence[Path], render: bool = False, node_role: str | None = None) -> ImportResult:
+def _live(files: Sequence[Path]) -> tuple[list[ChartObject], str]:
+    try:
+        return render_chart(load_values(files)), ""
+    except ChartFailure as exc:
+        return [], str(exc)
+
+
+def import_helm_values(
+    files: Sequence[Path],
+    render: bool = False,
+    node_role: str | None = None,
+    *,
+    modernize: bool = False,
+    live_files: Sequence[Path] | None = None,
+    report: bool = False,
+) -> ImportResult:
     """Raises ``SpecError`` (naming group and key) for values Karpenter would reject and the import cannot fix.
 
-    The fleet is built either way: a module that would not build is never printed.
+    The fleet is built either way: a module that would not build is never printed. ``live_files`` are the values the
+    live release was installed with (default: ``files``).
     """
     if not files:
         raise SpecError.one("import-helm-values", "--file", "give at least one values file")
     loaded = load_values(files)
-    mapped = map_values(loaded, node_role=node_role)
+    mapped = map_values(loaded, node_role=node_role, modernize=modernize)
     manifests = Fleet(mapped.defaults, mapped.nodegroups, node_role=node_role).manifests()
-    if render:
+    modernized: list[str] = []
+    if modernize:
+        adopted = map_values(loaded, node_role=node_role)
+        modernized = modernize_lines(
+            Fleet(adopted.defaults, adopted.nodegroups, node_role=node_role).manifests(), manifests
+        )
+    live, failure = _live(live_files or files)
+    accepted = [o.manifest for o in live if o.rejected is None]
+    adopt = import_ids(manifests, accepted)
+    reports = migration_report(live, manifests)
+    if report or live_files:
+        output = f"the chart cannot render the live values ({failure}): nothing of it is live\n" if failure else ""
+        output += format_report(reports)
+    elif render:
         output = to_yaml(manifests)
     else:
         output = module_text(
@@ -48,8 +96,11 @@ def import_helm_values(files: Sequence[Path], render: bool = False, node_role: s
             mapped.nodegroups,
             source_files=[Path(f).name for f in files],
             chart_version=CHART_VERSION,
+            adopt=adopt,
         )
-    return ImportResult(mapped.defaults, mapped.nodegroups, mapped.warnings, manifests, output)
+    return ImportResult(
+        mapped.defaults, mapped.nodegroups, mapped.warnings, manifests, output, adopt, reports, modernized, failure
+    )
 
 
 def import_helm_values_command(
@@ -63,23 +114,58 @@ def import_helm_values_command(
         readable=True,
     ),
     python: bool = typer.Option(
-        False, "--python", help="Print a Python module with DEFAULTS and NODEGROUPS for stacks/ (the default)."
+        False, "--python", help="Print a Python module with DEFAULTS, NODEGROUPS and ADOPT for stacks/ (the default)."
     ),
     render: bool = typer.Option(False, "--render", help="Print the manifests the fleet renders for these values."),
+    report: bool = typer.Option(
+        False, "--report", help="Print what the first `pulumi up` does to each live object of the release."
+    ),
+    live_values: list[Path] = typer.Option(  # noqa: B008
+        [],
+        "--live-values",
+        help="The values the live release was installed with (repeat in Helm's order); implies --report.",
+        exists=True,
+        dir_okay=False,
+        readable=True,
+    ),
+    import_ids_only: bool = typer.Option(
+        False, "--import-ids", help="Print resource name -> Pulumi import id of every live object, as JSON."
+    ),
+    modernize: bool = typer.Option(
+        False,
+        "--modernize",
+        help="Our opinions over the chart's (hardened headroom, preemptionPolicy Never, encrypted volumes); "
+        "lists each change and whether it replaces nodes or recreates objects.",
+    ),
     node_role: str | None = typer.Option(
         None, "--node-role", help="IAM role for groups whose values name neither IamRole nor IamInstanceProfile."
     ),
 ) -> None:
     """Import the values of the karpenter_nodes Helm chart (1.1.5) as a typed nodegroup list."""
-    if python and render:
-        typer.echo("error: choose one of --python and --render", err=True)
+    chosen = [name for name, on in (("--python", python), ("--render", render), ("--report", report)) if on]
+    if import_ids_only:
+        chosen.append("--import-ids")
+    if len(chosen) > 1:
+        typer.echo(f"error: choose one of {', '.join(chosen)}", err=True)
         raise typer.Exit(2)
     try:
-        result = import_helm_values(file, render=render, node_role=node_role)
+        result = import_helm_values(
+            file,
+            render=render,
+            node_role=node_role,
+            modernize=modernize,
+            live_files=live_values or None,
+            report=report,
+        )
     except SpecError as exc:
         for line in str(exc).splitlines():
             typer.echo(f"error: {line}", err=True)
         raise typer.Exit(2) from None
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    sys.stdout.write(result.output)
+    for line in result.modernized:
+        typer.echo(f"modernize: {line}", err=True)
+    if import_ids_only:
+        sys.stdout.write(json.dumps(result.adopt, indent=2, sort_keys=True) + "\n")
+    else:
+        sys.stdout.write(result.output)

@@ -259,6 +259,8 @@ class LoadedValues:
     user: dict[str, Any]
     files: list[str] = field(default_factory=list)
     pitfalls: list[YamlPitfall] = field(default_factory=list)
+    #: Groups a later file set to null, with that file: Helm deletes them.
+    removed_groups: list[tuple[str, str]] = field(default_factory=list)
 
 
 def load_values(files: Sequence[Path]) -> LoadedValues:
@@ -273,7 +275,32 @@ def load_values(files: Sequence[Path]) -> LoadedValues:
         layers.append(data)
         pitfalls.extend(found)
     user = merge_files(layers)
-    return LoadedValues(coalesce(user, CHART_DEFAULTS), user, [str(p) for p in files], pitfalls)
+    removed = _drop_nulled_groups(user, layers, [str(p) for p in files])
+    return LoadedValues(coalesce(user, CHART_DEFAULTS), user, [str(p) for p in files], pitfalls, removed)
+
+
+def _drop_nulled_groups(
+    user: dict[str, Any], layers: Sequence[dict[str, Any]], names: Sequence[str]
+) -> list[tuple[str, str]]:
+    """``nodeGroups: {b: null}`` in a later file removes group ``b``: a null deletes the key when Helm coalesces
+    values (helm.sh/docs/chart_template_guide/values_files, "Deleting a default key"; helm/helm#12162 made it hold
+    for keys the chart's own values do not have, as a node group's name never is)."""
+    groups = user.get("nodeGroups")
+    if not isinstance(groups, dict):
+        return []
+    removed = []
+    for name in sorted(k for k, v in groups.items() if v is None):
+        source = next(
+            (
+                file
+                for layer, file in reversed(list(zip(layers, names, strict=True)))
+                if isinstance(layer.get("nodeGroups"), dict) and name in layer["nodeGroups"]
+            ),
+            "",
+        )
+        removed.append((name, source))
+        del groups[name]
+    return removed
 
 
 def is_empty(value: Any) -> bool:

@@ -14,7 +14,7 @@ from karpenter_infra.rules.settings import check_settings
 from karpenter_infra.schedule import OffHours
 from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy, Duration, DurationOrNever
-from karpenter_infra.spec.headroom import Headroom
+from karpenter_infra.spec.headroom import Headroom, HeadroomPriorityClass
 from karpenter_infra.spec.instances import Instances
 from karpenter_infra.spec.launch import (
     CapacityReservationSelectorTerm,
@@ -396,6 +396,14 @@ class NodeGroupDefaults(NodeGroupSettings):
         default="registry.k8s.io/pause:3.10",
         min_length=1,
         description="Image of the headroom placeholder pods.",
+    )
+    create_headroom_namespace: bool = Field(
+        default=True,
+        description="Render the headroom Namespace; `False` references an existing one, which the stack then "
+        "neither owns nor deletes.",
+    )
+    headroom_priority_class: HeadroomPriorityClass = Field(
+        default_factory=HeadroomPriorityClass, description="The PriorityClass of the headroom pods."
     )
     off_hours_namespace: str = Field(
         default="karpenter-off-hours", pattern=DNS_LABEL, description="Namespace of the off-hours CronJobs."

@@ -443,8 +443,9 @@ def test_same_objects_as_the_chart(tmp_path: Path) -> None:
 
 def test_the_warnings_name_each_fix(tmp_path: Path) -> None:
     assert warnings_of(imported(tmp_path)) == [
-        "nodegroup 'nodes-default': headRoom: without nameSpaces the chart writes `namespaces: {}` (a map where the "
-        "API wants a list), which the API server rejects; rendered without it",
+        "nodegroup 'nodes-default': headRoom[0].nameSpaces: missing: the chart writes `namespaces: {}` (a map where "
+        "the API wants a list), so the API server refuses the Deployment and it never ran; rendered without "
+        "`namespaces` (the term then matches pods in 'karpenter' only, as Kubernetes defines it)",
         "nodegroup 'nodes-default-od': nodeClassRef: the chart passes nodeClassRef through without group and kind, "
         "which Karpenter v1 requires; rendered with group karpenter.k8s.aws and kind EC2NodeClass",
         "nodegroup 'nodes-gpu': autoTaint: the chart adds dedicated=nodes_gpu:NoSchedule next to the group's own "
@@ -459,3 +460,124 @@ def test_the_warnings_name_each_fix(tmp_path: Path) -> None:
         "nodegroup 'nodes-monitoring': labels.prometheus-scrape: the chart writes value 'true' unquoted, so YAML "
         "makes it the boolean true, which Karpenter rejects; kept the string 'true'",
     ]
+
+
+HEADROOM_VALUES = """\
+clusterName: eks-stage
+headRoomNamespace: capacity
+subnetSelectorTerms: [{tags: {Name: a}}]
+securityGroupSelectorTerms: [{tags: {Name: b}}]
+availabilityZones: [eu-central-1a]
+nodeGroups:
+  nodes-web:
+    instances: {}
+    headRoom:
+      - size: small
+        count: 3
+        antiAffinitySpec:
+          - {key: app, operator: In, values: [web]}
+        nameSpaces: [frontend]
+"""
+
+#: What `helm template` renders for HEADROOM_VALUES: the selector is the chart's k8s-app label, the antiAffinitySpec
+#: sits in the same selector, `namespaces` starts with the headroom namespace, and only requests are set.
+CHART_HEADROOM = """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: headroom-nodes-web-amd64-small
+  namespace: capacity
+  labels:
+    k8s-app: headroom-nodes-web-amd64-small
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      k8s-app: headroom-nodes-web-amd64-small
+  template:
+    metadata:
+      labels:
+        k8s-app: headroom-nodes-web-amd64-small
+    spec:
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+            - matchExpressions:
+              - key: karpenter.sh/nodepool
+                operator: In
+                values:
+                - nodes-web-amd64
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - labelSelector:
+              matchExpressions:
+              - key: k8s-app
+                operator: In
+                values:
+                - headroom-nodes-web-amd64-small
+              - key: app
+                operator: In
+                values:
+                - web
+            topologyKey: kubernetes.io/hostname
+            namespaces:
+            - capacity
+            - frontend
+      tolerations:
+        - operator: Exists
+      containers:
+      - name: pause
+        image: registry.k8s.io/pause
+        resources:
+          requests:
+            cpu: "1"
+            memory: "4Gi"
+      priorityClassName: karpenter-headroom
+"""
+
+CHART_PRIORITY_CLASS = """
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata:
+  name: karpenter-headroom
+value: -1000000
+globalDefault: false
+description: "Used for dummy pods to generate headroom in karpenter"
+"""
+
+
+def test_the_chart_model_renders_what_the_chart_renders(tmp_path: Path) -> None:
+    from karpenter_infra.importer.chart import render_chart
+    from karpenter_infra.importer.values import load_values
+
+    files = [
+        write(tmp_path, "common.yaml", COMMON),
+        write(tmp_path, "nodegroups.yaml", NODEGROUPS),
+        write(tmp_path, "userdata.yaml", USERDATA),
+    ]
+    model = {(o.kind, o.name): o for o in render_chart(load_values(files))}
+    for text in (CHART_NODEPOOL_DEFAULT, CHART_NODECLASS_DEFAULT, CHART_NODEPOOL_GPU, CHART_NODEPOOL_DEFAULT_OD):
+        expected = yaml.safe_load(text)
+        found = model[(expected["kind"], expected["metadata"]["name"])]
+        assert semantic(found.manifest) == semantic(expected)
+    assert model[("NodePool", "nodes-default-amd64")].rejected is None
+    assert "labels.gpu" in str(model[("NodePool", "nodes-gpu-amd64")].rejected)  # a boolean label value
+    assert "nodeClassRef.group" in str(model[("NodePool", "nodes-default-od-amd64")].rejected)
+    assert "namespaces" in str(model[("Deployment", "headroom-nodes-default-amd64-medium")].rejected)
+
+
+def test_headroom_as_the_chart_renders_it_selector_labels_namespaces_priority_class(tmp_path: Path) -> None:
+    from karpenter_infra.importer.chart import render_chart
+    from karpenter_infra.importer.command import import_helm_values
+    from karpenter_infra.importer.values import load_values
+
+    files = [write(tmp_path, "values.yaml", HEADROOM_VALUES)]
+    expected = yaml.safe_load(CHART_HEADROOM)
+    model = {(o.kind, o.name): o for o in render_chart(load_values(files))}
+    assert model[("Deployment", "headroom-nodes-web-amd64-small")].manifest == expected
+    assert model[("PriorityClass", "karpenter-headroom")].manifest == yaml.safe_load(CHART_PRIORITY_CLASS)
+    result = import_helm_values(files, render=True)
+    assert one(result, "Deployment", "headroom-nodes-web-amd64-small") == expected
+    assert one(result, "PriorityClass", "karpenter-headroom") == yaml.safe_load(CHART_PRIORITY_CLASS)
+    assert not [m for m in result.manifests if m["kind"] == "Namespace"]

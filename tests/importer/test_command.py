@@ -32,7 +32,7 @@ def test_render_prints_the_manifests(tmp_path: Path) -> None:
     result = cli("-f", str(values_file(tmp_path)), "--render")
     assert result.exit_code == 0, result.stderr
     kinds = sorted(d["kind"] for d in yaml.safe_load_all(result.stdout))
-    assert kinds == ["EC2NodeClass", "NodePool"]
+    assert kinds == ["EC2NodeClass", "NodePool", "PriorityClass"]  # the chart renders it with top-level headRoom
 
 
 def test_each_fix_is_one_warning_line_naming_the_group(tmp_path: Path) -> None:
@@ -40,8 +40,6 @@ def test_each_fix_is_one_warning_line_naming_the_group(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         "warning: nodegroup 'ng': labels.gpu: the chart writes value 'true' unquoted, so YAML makes it the boolean "
         "true, which Karpenter rejects; kept the string 'true'",
-        "warning: values: headRoom: the chart renders the PriorityClass karpenter-headroom even when no group has "
-        "headroom; the import renders it only with headroom (add it yourself if other workloads use it)",
     ]
 
 
@@ -56,7 +54,7 @@ def test_files_apply_in_order(tmp_path: Path) -> None:
 def test_python_and_render_together_is_a_usage_error(tmp_path: Path) -> None:
     result = cli("-f", str(values_file(tmp_path)), "--python", "--render")
     assert result.exit_code == 2
-    assert "choose one of --python and --render" in result.stderr
+    assert "choose one of --python, --render" in result.stderr
 
 
 def test_a_values_set_without_a_role_takes_the_node_role_option(tmp_path: Path) -> None:

@@ -122,7 +122,7 @@ def test_kubelet_fixes(tmp_path: Path) -> None:
         {"kubeletEvictionSoftPidAvailable": None, **group(kubeletCpuCFSQuota=False, kubeletImageMinimumGCAge="2m0s")},
     )
     kubelet = one(result, NC, "ng-amd64")["spec"]["kubelet"]
-    assert kubelet["cpuCFSQuota"] is False
+    assert "cpuCFSQuota" not in kubelet  # the chart prints the group's false as nothing: adopted as live
     assert "imageMinimumGCAge" not in kubelet
     assert "pid.available" not in kubelet["evictionSoft"]
     assert "pid.available" not in kubelet["evictionSoftGracePeriod"]
@@ -139,7 +139,7 @@ def test_headroom_fixes(tmp_path: Path) -> None:
         "namespaces" not in term
         for term in pod["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
     )
-    assert "namespaces: {}" in warned(result, "nodegroup 'ng': headRoom: without nameSpaces")
+    assert "namespaces: {}" in warned(result, "nodegroup 'ng': headRoom[0].nameSpaces: missing")
     assert "PriorityClass" in warned(result, "nodegroup 'ng': headRoom: the top-level headRoom is off")
 
 
@@ -173,10 +173,17 @@ def test_tag_collisions_keep_the_charts_own_tags(tmp_path: Path) -> None:
     assert warned(result, "nodegroup 'ng': additionalNodeTags.cost:")
 
 
-def test_an_unused_priority_class_is_not_rendered(tmp_path: Path) -> None:
+def test_the_priority_class_the_chart_renders_without_headroom_is_adopted(tmp_path: Path) -> None:
     result = with_base(tmp_path, {})
-    assert not [m for m in result.manifests if m["kind"] == "PriorityClass"]
-    assert "renders the PriorityClass karpenter-headroom even when" in warned(result, "values: headRoom:")
+    assert one(result, "PriorityClass", "karpenter-headroom") == {
+        "apiVersion": "scheduling.k8s.io/v1",
+        "kind": "PriorityClass",
+        "metadata": {"name": "karpenter-headroom"},
+        "value": -1000000,
+        "globalDefault": False,
+        "description": "Used for dummy pods to generate headroom in karpenter",
+    }
+    assert not [w for w in warnings_of(result) if "headRoom" in w]
 
 
 def test_no_warnings_for_values_the_chart_renders_well(tmp_path: Path) -> None:

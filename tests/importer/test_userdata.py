@@ -8,14 +8,9 @@ from typing import Any
 import pytest
 
 from karpenter_infra.errors import SpecError
-from karpenter_infra.importer.userdata import (
-    UserDataError,
-    parse_template,
-    render_helm,
-    render_translation,
-    translate,
-    values_for,
-)
+from karpenter_infra.importer.helm_render import render_helm
+from karpenter_infra.importer.helm_template import UserDataError, parse_template
+from karpenter_infra.importer.userdata import render_translation, translate, values_for
 
 from .support import one, with_base
 

@@ -66,3 +66,80 @@ def test_long_names_keep_label_values_valid() -> None:
     value = deployment["spec"]["selector"]["matchLabels"]["karpenter-infra/headroom"]
     assert len(value) <= 63
     assert value == deployment["spec"]["template"]["metadata"]["labels"]["karpenter-infra/headroom"]
+
+
+def test_an_entry_can_say_exactly_what_the_karpenter_nodes_chart_renders() -> None:
+    from karpenter_infra import HeadroomPriorityClass, LabelSelectorRequirement
+
+    label = {"k8s-app": "headroom-web-amd64-small"}
+    defaults = NodeGroupDefaults(
+        cluster_name="t",
+        headroom_namespace="karpenter",
+        headroom_image="registry.k8s.io/pause",
+        create_headroom_namespace=False,
+        headroom_priority_class=HeadroomPriorityClass(preemption_policy=None, description=None, labels={}),
+    )
+    entry = Headroom(
+        size="small",
+        selector_labels=label,
+        labels=label,
+        hardened=False,
+        spread_expressions=[LabelSelectorRequirement(key="app", operator="Exists")],
+        spread_namespaces=["karpenter", "web"],
+    )
+    manifests = Fleet(defaults, [NodeGroup(name="web", headroom=[entry])], node_role="nodes").manifests()
+    assert not [m for m in manifests if m["kind"] == "Namespace"]  # referenced, not created
+    priority = next(m for m in manifests if m["kind"] == "PriorityClass")
+    assert priority == {
+        "apiVersion": "scheduling.k8s.io/v1",
+        "kind": "PriorityClass",
+        "metadata": {"name": "karpenter-headroom"},
+        "value": -1000000,
+        "globalDefault": False,
+    }
+    deployment = next(m for m in manifests if m["kind"] == "Deployment")
+    assert deployment["metadata"] == {"name": "headroom-web-amd64-small", "namespace": "karpenter", "labels": label}
+    assert deployment["spec"]["selector"] == {"matchLabels": label}
+    pod = deployment["spec"]["template"]["spec"]
+    assert set(pod) == {"priorityClassName", "affinity", "tolerations", "containers"}
+    assert pod["containers"] == [
+        {
+            "name": "pause",
+            "image": "registry.k8s.io/pause",
+            "resources": {"requests": {"cpu": "1", "memory": "4Gi"}},
+        }
+    ]
+    assert pod["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] == [
+        {
+            "labelSelector": {
+                "matchExpressions": [
+                    {"key": "k8s-app", "operator": "In", "values": ["headroom-web-amd64-small"]},
+                    {"key": "app", "operator": "Exists"},
+                ]
+            },
+            "topologyKey": "kubernetes.io/hostname",
+            "namespaces": ["karpenter", "web"],
+        }
+    ]
+
+
+def test_the_priority_class_can_be_rendered_without_headroom() -> None:
+    from karpenter_infra import HeadroomPriorityClass
+
+    defaults = NodeGroupDefaults(cluster_name="t", headroom_priority_class=HeadroomPriorityClass(always=True))
+    kinds = [m["kind"] for m in Fleet(defaults, [NodeGroup(name="web")], node_role="nodes").manifests()]
+    assert kinds.count("PriorityClass") == 1
+    assert "Namespace" not in kinds  # no headroom Deployment needs it
+
+
+def test_selector_requirements_are_checked_the_way_kubernetes_checks_them() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from karpenter_infra import LabelSelectorRequirement
+
+    with pytest.raises(ValidationError, match="In needs at least one value"):
+        LabelSelectorRequirement(key="app", operator="In")
+    with pytest.raises(ValidationError, match="Exists takes no values"):
+        LabelSelectorRequirement(key="app", operator="Exists", values=["x"])
+    assert LabelSelectorRequirement(key="app", operator="NotIn", values=["a", "b"]).values == ["a", "b"]

@@ -1,0 +1,79 @@
+"""NodePoolSet adopts live objects by id and never deletes what it adopted, unless asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from karpenter_infra import Fleet, Headroom, NodeGroup, NodeGroupDefaults
+from karpenter_infra.adoption import import_ids, resource_name
+from karpenter_infra.components.nodepools import NodePoolSet
+from karpenter_infra.plan import mocks
+from karpenter_infra.program import deploy
+from karpenter_infra.stack import load_stack
+
+
+def _registered(monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> dict[str, tuple[str, bool]]:
+    """Resource name -> (import id, retain on delete) as the engine receives them."""
+    seen: dict[str, tuple[str, bool]] = {}
+    original = mocks.RecordingMonitor.RegisterResource
+
+    def register(self: mocks.RecordingMonitor, request: Any) -> Any:
+        seen[request.name] = (request.importId, request.retainOnDelete)
+        return original(self, request)
+
+    monkeypatch.setattr(mocks.RecordingMonitor, "RegisterResource", register)
+    defaults = NodeGroupDefaults(cluster_name="c", headroom_namespace="capacity", create_headroom_namespace=False)
+    fleet = Fleet(defaults, [NodeGroup(name="web", headroom=[Headroom(size="small")])], node_role="nodes")
+    manifests = fleet.manifests()
+    mocks.run_program(lambda: NodePoolSet("fleet", manifests, **kwargs))
+    return seen
+
+
+def test_adopted_objects_are_imported_and_kept_on_destroy(monkeypatch: pytest.MonkeyPatch) -> None:
+    adopt = {"nodepool-web-amd64": "web-amd64", "deployment-capacity-headroom-web-amd64-small": "capacity/x"}
+    seen = _registered(monkeypatch, adopt=adopt)
+    assert seen["nodepool-web-amd64"] == ("web-amd64", True)
+    assert seen["deployment-capacity-headroom-web-amd64-small"] == ("capacity/x", True)
+    assert seen["ec2nodeclass-web-amd64"] == ("", False)  # not live: created, and the stack's to delete
+    assert "namespace-capacity" not in seen  # referenced, never a resource of the stack
+
+
+def test_adopted_objects_can_be_deleted_on_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _registered(monkeypatch, adopt={"nodepool-web-amd64": "web-amd64"}, delete_adopted=True)
+    assert seen["nodepool-web-amd64"] == ("web-amd64", False)
+
+
+def test_import_ids_name_namespaced_objects_namespace_slash_name() -> None:
+    deployment = {"kind": "Deployment", "metadata": {"name": "h", "namespace": "capacity"}}
+    pool = {"kind": "NodePool", "metadata": {"name": "web-amd64"}}
+    created = {"kind": "NodePool", "metadata": {"name": "new-amd64"}}
+    ids = import_ids([deployment, pool, created], live=[deployment, pool])
+    assert ids == {resource_name(deployment): "capacity/h", resource_name(pool): "web-amd64"}
+
+
+def test_a_stack_module_with_adopt_imports_its_live_objects(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The stack path: the module's ADOPT reaches the fleet's resources through load_stack and the platform."""
+    project = Path(__file__).resolve().parents[2]
+    (tmp_path / "stacks").mkdir()
+    text = (project / "stacks" / "Pulumi.dev.yaml").read_text()
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text(text.replace("stacks.nodegroups.dev", "adopted"))
+    module = (project / "stacks" / "nodegroups" / "dev.py").read_text()
+    (tmp_path / "adopted.py").write_text(module + '\nADOPT = {"nodepool-default-amd64": "default-amd64"}\n')
+    monkeypatch.syspath_prepend(str(project))
+    stack = load_stack("dev", tmp_path)
+    assert stack.adopt == {"nodepool-default-amd64": "default-amd64"}
+
+    seen: dict[str, tuple[str, bool]] = {}
+    original = mocks.RecordingMonitor.RegisterResource
+
+    def register(self: mocks.RecordingMonitor, request: Any) -> Any:
+        seen[request.name] = (request.importId, request.retainOnDelete)
+        return original(self, request)
+
+    monkeypatch.setattr(mocks.RecordingMonitor, "RegisterResource", register)
+    mocks.run_program(lambda: deploy(stack))
+    assert seen["nodepool-default-amd64"] == ("default-amd64", True)
+    assert all(not import_id for name, (import_id, _) in seen.items() if name != "nodepool-default-amd64")
