@@ -8,12 +8,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from karpenter_infra.backends import NodeBackend, backend_for
 from karpenter_infra.errors import SpecError, nodegroup_owner
-from karpenter_infra.karpenter.validate import ManifestError, validate_manifest
-from karpenter_infra.render.ec2nodeclass import ec2_node_class
+from karpenter_infra.karpenter.validate import ManifestError
 from karpenter_infra.render.headroom import deployment, namespace, priority_class
-from karpenter_infra.render.nodepool import node_pool
 from karpenter_infra.render.offhours import config_map, cron_job, rbac, scheduled
+from karpenter_infra.spec.automode import Backend
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolve import resolve
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
@@ -46,7 +46,8 @@ class Fleet:
     """Build it and every manifest exists and has passed the Karpenter v1.14 rules, or a ``SpecError`` says why.
 
     ``node_role`` is the IAM role name the platform creates for nodes; groups that name no role or instance
-    profile of their own use it.
+    profile of their own use it. ``backend`` says who runs Karpenter (``karpenter`` or ``auto-mode``): it renders
+    each group's node class and pool, and refuses what it cannot express.
     """
 
     def __init__(
@@ -55,9 +56,11 @@ class Fleet:
         nodegroups: Sequence[NodeGroup],
         *,
         node_role: str | None = None,
+        backend: Backend | str = Backend.KARPENTER,
     ) -> None:
         self.defaults = defaults
         self.node_role = node_role
+        self.backend: NodeBackend = backend_for(backend, defaults, nodegroups)
         with _bulk_allocation():
             self.groups: list[ResolvedNodeGroup] = resolve(defaults, nodegroups, node_role)
             self._by_group: dict[str, list[Manifest]] = {g.name: self._render(g) for g in self.groups}
@@ -79,8 +82,8 @@ class Fleet:
     def _render(self, group: ResolvedNodeGroup) -> list[Manifest]:
         rendered = []
         if group.nodeclass is not None:
-            rendered.append(ec2_node_class(group))
-        rendered.append(node_pool(group))
+            rendered.append(self.backend.node_class(group))
+        rendered.append(self.backend.node_pool(group))
         rendered.extend(
             deployment(group, entry, self.defaults.headroom_namespace, self.defaults.headroom_image)
             for entry in group.headroom
@@ -98,7 +101,7 @@ class Fleet:
             )
         for manifest in rendered:
             try:
-                validate_manifest(manifest)
+                self.backend.validate(manifest)
             except ManifestError as exc:
                 raise SpecError(
                     nodegroup_owner(group.name),
@@ -107,7 +110,7 @@ class Fleet:
         return rendered
 
     def manifests(self) -> list[Manifest]:
-        """Shared objects first, then each group's EC2NodeClass, NodePool and headroom, groups sorted by name.
+        """Shared objects first, then each group's node class, NodePool and headroom, groups sorted by name.
 
         Copies, so a caller that edits one (a component wiring in an Output) cannot change the fleet.
         """
@@ -121,7 +124,7 @@ class Fleet:
 
     @property
     def node_roles(self) -> list[str]:
-        """Every role name an EC2NodeClass uses: the controller must be allowed to pass each one."""
+        """Every role name a node class uses: the controller must be allowed to pass each one."""
         return sorted({g.nodeclass.role for g in self.groups if g.nodeclass and g.nodeclass.role})
 
     @property

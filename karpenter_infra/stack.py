@@ -33,7 +33,9 @@ class Stack:
     config: dict[str, Any]
 
     def fleet(self) -> Fleet:
-        return Fleet(self.defaults, self.nodegroups, node_role=self.platform.node_role_name)
+        return Fleet(
+            self.defaults, self.nodegroups, node_role=self.platform.node_role_name, backend=self.platform.backend
+        )
 
 
 def stack_file(project_dir: Path, name: str) -> Path:

@@ -14,6 +14,7 @@ from karpenter_infra.components.base import child, token
 #: headroom Deployments and off-hours CronJobs everything else.
 _PHASES = {
     "EC2NodeClass": 0,
+    "NodeClass": 0,
     "Namespace": 0,
     "PriorityClass": 0,
     "ClusterRole": 0,
@@ -23,6 +24,9 @@ _PHASES = {
     "ClusterRoleBinding": 1,
 }
 _LAST_PHASE = 2
+#: Self-managed Karpenter's node class and EKS Auto Mode's.
+NODE_CLASS_KINDS = ("EC2NodeClass", "NodeClass")
+_NODE_CLASS_REF = ["spec.template.spec.nodeClassRef.group", "spec.template.spec.nodeClassRef.kind"]
 
 
 def resource_name(manifest: dict[str, Any]) -> str:
@@ -61,7 +65,7 @@ class NodePoolSet(pulumi.ComponentResource):
             needs = [created[ref] for ref in sorted(references(manifest)) if ref in created]
             opts_child = child(self, depends_on=[*depends_on, *needs], provider=provider)
             wired = manifest
-            if manifest["kind"] == "EC2NodeClass" and node_role_output is not None:
+            if manifest["kind"] in NODE_CLASS_KINDS and node_role_output is not None:
                 wired = _with_role(manifest, node_role_name, node_role_output)
             created[(manifest["kind"], manifest["metadata"]["name"])] = _resource(
                 resource_name(manifest), wired, opts_child
@@ -78,7 +82,8 @@ def references(manifest: dict[str, Any]) -> set[tuple[str, str]]:
     if "namespace" in metadata:
         found.add(("Namespace", metadata["namespace"]))
     if kind == "NodePool":
-        found.add(("EC2NodeClass", manifest["spec"]["template"]["spec"]["nodeClassRef"]["name"]))
+        ref = manifest["spec"]["template"]["spec"]["nodeClassRef"]
+        found.add((ref["kind"], ref["name"]))
     elif kind == "ClusterRoleBinding":
         found.add(("ClusterRole", manifest["roleRef"]["name"]))
         found.update(("ServiceAccount", subject["name"]) for subject in manifest["subjects"])
@@ -113,7 +118,13 @@ def _with_role(manifest: dict[str, Any], role_name: str | None, role: pulumi.Inp
 def _resource(name: str, manifest: dict[str, Any], opts: pulumi.ResourceOptions) -> pulumi.Resource:
     kind = manifest["kind"]
     metadata = manifest["metadata"]
-    if kind in ("NodePool", "EC2NodeClass"):
+    if kind == "NodePool":
+        # The CRD makes nodeClassRef's group and kind immutable: a backend change (EC2NodeClass <-> Auto Mode
+        # NodeClass) can only delete the pool and create it again under the same name.
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(replace_on_changes=_NODE_CLASS_REF, delete_before_replace=True)
+        )
+    if kind in ("NodePool", *NODE_CLASS_KINDS):
         return k8s.apiextensions.CustomResource(
             name,
             api_version=manifest["apiVersion"],

@@ -9,6 +9,7 @@ from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
 from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
 from karpenter_infra.schedule import OffHours
+from karpenter_infra.spec.automode import AutoModeNodeClass
 from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy, Duration, DurationOrNever
 from karpenter_infra.spec.headroom import Headroom
@@ -134,6 +135,11 @@ class NodeGroupSettings(Spec):
     user_data_values: dict[str, Any] | None = Field(
         default=None, description="Free-form values for the user data template; merged over the defaults'."
     )
+    auto_mode: AutoModeNodeClass | None = Field(
+        default=None,
+        description="EKS Auto Mode NodeClass settings (network policy, SNAT, pod subnets, ...); backend "
+        "`auto-mode` only. Overrides the defaults key by key.",
+    )
 
 
 #: Settings that describe the EC2NodeClass; a group that reuses another's node class must leave them alone.
@@ -154,6 +160,7 @@ NODECLASS_FIELDS: tuple[str, ...] = (
     "user_data",
     "user_data_values",
     "node_tags",
+    "auto_mode",
 )
 
 
