@@ -164,7 +164,9 @@ class EphemeralStorage(CrdModel):
 
 
 class AdvancedNetworking(CrdModel):
-    associate_public_ip_address: bool | None = Field(default=None, description="Public IPs on the nodes.")
+    associate_public_ip_address: bool | None = Field(
+        default=None, alias="associatePublicIPAddress", description="Public IPs on the nodes."
+    )
     https_proxy: str | None = Field(default=None, min_length=1, description="Proxy for the nodes' HTTPS traffic.")
     no_proxy: list[Annotated[str, Field(min_length=1)]] | None = Field(
         default=None, description="Destinations that bypass the proxy."
