@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from karpenter_infra.automode.migration import backend_change, describe
+
 Manifest = dict[str, Any]
 MISSING = object()
 
@@ -23,6 +25,9 @@ class Impact(StrEnum):
     METADATA = "metadata"  # labels on the Karpenter object itself
 
 
+#: Self-managed Karpenter's node class and EKS Auto Mode's: every field of either is launch configuration.
+_NODE_CLASS_KINDS = ("EC2NodeClass", "NodeClass")
+
 #: NodePool paths that change how Karpenter behaves but not the nodes it launched.
 _NODEPOOL_BEHAVIOUR = ("spec.weight", "spec.limits", "spec.disruption", "spec.replicas")
 
@@ -32,7 +37,7 @@ def impact(kind: str, path: str) -> Impact:
         return Impact.METADATA
     if kind == "NodePool":
         return Impact.BEHAVIOUR if path.startswith(_NODEPOOL_BEHAVIOUR) else Impact.DRIFT
-    if kind == "EC2NodeClass":
+    if kind in _NODE_CLASS_KINDS:
         # Every EC2NodeClass field is part of the launch configuration: changing one drifts the nodes using it.
         return Impact.DRIFT
     return Impact.HEADROOM
@@ -58,7 +63,7 @@ class ObjectChange:
     @property
     def impact(self) -> Impact:
         if self.change != "changed":
-            return Impact.DRIFT if self.kind in ("NodePool", "EC2NodeClass") else Impact.HEADROOM
+            return Impact.DRIFT if self.kind in ("NodePool", *_NODE_CLASS_KINDS) else Impact.HEADROOM
         order = list(Impact)
         return min((f.impact for f in self.fields), key=order.index)
 
@@ -234,8 +239,16 @@ def report(changes: Iterable[ObjectChange]) -> str:
                     ".requirements[" in f.path for f in change.fields if f.impact is Impact.DRIFT
                 )
                 note = "REPLACES NODES that no longer match" if only_requirements else "REPLACES NODES"
+            moved = backend_change(change.fields) if change.kind == "NodePool" else None
+            if moved is not None:
+                note, why_all = describe(moved)
             lines.append(f"  {change.change} {change.kind} {change.name}  [{note}]")
-            for field in change.fields:
+            shown = change.fields
+            if moved is not None:
+                # Every node goes whatever else changed: field-by-field notes such as "widens" would mislead.
+                shown = tuple(f for f in change.fields if ".nodeClassRef." in f.path)
+                lines.append(f"    {why_all}; {len(change.fields) - len(shown)} other field change(s) not listed")
+            for field in shown:
                 why = f"{field.impact.value}, {field.note}" if field.note else field.impact.value
                 lines.append(f"    {field.path}: {_show(field.before)} -> {_show(field.after)}  ({why})")
     drift = sum(1 for group in by_group.values() for c in group if c.impact is Impact.DRIFT)
