@@ -16,7 +16,7 @@ import pulumi_eks as eks
 
 from karpenter_infra.aws.arns import AwsContext, aws_managed_policy_arn
 from karpenter_infra.aws.policies import ec2_trust_policy
-from karpenter_infra.checks import Finding
+from karpenter_infra.checks import Finding, check_production
 from karpenter_infra.components.base import child, token
 from karpenter_infra.components.cluster import EksCluster
 from karpenter_infra.components.discovery import DiscoveryTags
@@ -35,12 +35,15 @@ def access_policy_arn(ctx: AwsContext, name: str) -> str:
     return f"arn:{ctx.partition}:eks::aws:cluster-access-policy/{name}"
 
 
-def auto_mode_findings(platform: PlatformSpec, findings: list[Finding]) -> list[Finding]:
-    """The plan-time warnings as they apply when AWS runs Karpenter."""
-    # Auto Mode nodes have no AMI alias to pin: AWS patches them, so "follows @latest" says nothing there.
-    kept = [f for f in findings if f.field != "ami_version"]
+def auto_mode_findings(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
+    """The plan-time checks that apply when AWS runs Karpenter.
+
+    The controller's version and feature gates are AWS's (so static pools and reserved capacity need no gate), and
+    Auto Mode nodes have no AMI alias to pin: AWS patches them, so "follows @latest" would say nothing.
+    """
+    found = [f for f in check_production(platform, fleet) if f.field != "ami_version"]
     if platform.monitoring.enabled:
-        kept.append(
+        found.append(
             Finding(
                 "monitoring",
                 "enabled",
@@ -48,7 +51,7 @@ def auto_mode_findings(platform: PlatformSpec, findings: list[Finding]) -> list[
                 "would never fire or fill: they are not created on backend auto-mode",
             )
         )
-    return kept
+    return found
 
 
 def auto_mode_options(platform: PlatformSpec, node_role_arn: pulumi.Input[str]) -> eks.AutoModeOptionsArgs:

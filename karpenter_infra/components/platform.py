@@ -17,6 +17,7 @@ from karpenter_infra.components.interruption import InterruptionQueue
 from karpenter_infra.components.monitoring import KarpenterMonitoring
 from karpenter_infra.components.nodepools import NodePoolSet
 from karpenter_infra.components.release import KarpenterRelease
+from karpenter_infra.errors import SpecError
 from karpenter_infra.fleet import Fleet
 from karpenter_infra.spec.automode import Backend
 from karpenter_infra.spec.platform import Identity, PlatformSpec
@@ -48,10 +49,16 @@ class KarpenterPlatform(pulumi.ComponentResource):
         self, name: str, platform: PlatformSpec, fleet: Fleet, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         # Every check runs before the first resource is registered: a bad stack never half-deploys.
-        self.findings: list[Finding] = check(platform, fleet)
+        if fleet.backend.name != platform.backend:
+            raise SpecError.one(
+                "platform",
+                "backend",
+                f"is {platform.backend!r} but the fleet was built for {fleet.backend.name!r}: "
+                "build it with Fleet(..., backend=platform.backend)",
+            )
+        auto_mode = platform.backend == Backend.AUTO_MODE
+        self.findings: list[Finding] = auto_mode_findings(platform, fleet) if auto_mode else check(platform, fleet)
         access = node_role_access(platform, fleet)
-        if platform.backend == Backend.AUTO_MODE:
-            self.findings = auto_mode_findings(platform, self.findings)
         super().__init__(token("KarpenterPlatform"), name, None, opts)
         for finding in self.findings:
             pulumi.log.warn(str(finding), resource=self)
@@ -59,7 +66,7 @@ class KarpenterPlatform(pulumi.ComponentResource):
         spec = platform.cluster
         tags = {"karpenter.sh/discovery": spec.name, "managed-by": "karpenter-infra", **spec.tags}
         context = aws_context(platform.partition, platform.region, platform.account_id)
-        if platform.backend == Backend.AUTO_MODE:
+        if auto_mode:
             # The one dispatch point: AWS runs Karpenter, so none of the self-managed parts below exist.
             auto = deploy_auto_mode(self, name, platform, fleet, context=context, node_roles=access)
             self._publish_auto_mode(auto)

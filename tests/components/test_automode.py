@@ -191,3 +191,22 @@ def test_iam_settings_that_shape_the_node_role_still_apply() -> None:
     role = plan.one("aws:iam/role:Role")
     assert (role.inputs["name"], role.inputs["path"]) == ("AutoNodes", "/platform/")
     assert plan.one(CLUSTER).inputs["autoMode"]["computeConfig"]["nodeRoleArn"].endswith(":role/platform/AutoNodes")
+
+
+def test_static_pools_need_no_karpenter_feature_gate_on_auto_mode() -> None:
+    stack = auto_stack()
+    stack = Stack(stack.name, stack.platform, stack.defaults, [NodeGroup(name="fixed", replicas=2)], stack.config)
+    pool = plan_of(stack).one(NODEPOOL)
+    assert pool.inputs["spec"]["replicas"] == 2
+
+
+def test_a_fleet_built_for_the_other_backend_is_refused() -> None:
+    from karpenter_infra import Fleet
+    from karpenter_infra.components.platform import KarpenterPlatform
+    from karpenter_infra.plan.mocks import run_program
+
+    stack = auto_stack()
+    fleet = Fleet(load_stack("dev", PROJECT).defaults.model_copy(update={"cluster_name": "karpenter-auto"}), [])
+    with pytest.raises(SpecError) as raised:
+        run_program(lambda: KarpenterPlatform("k", stack.platform, fleet), stack="auto")
+    assert str(raised.value).startswith("platform: backend: is 'auto-mode' but the fleet was built for 'karpenter'")
