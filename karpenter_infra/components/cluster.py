@@ -86,6 +86,9 @@ class EksCluster(pulumi.ComponentResource):
             # ignores changes to it), so enabling Auto Mode on a running cluster is an in-place update.
             auto_mode=auto_mode,
             bootstrap_self_managed_addons=False if auto_mode is not None else None,
+            # pulumi-eks drops its default security groups under Auto Mode; keeping them keeps the cluster's
+            # vpcConfig as it was, so switching backends never touches it.
+            skip_default_security_groups=False if auto_mode is not None else None,
             tags=spec.tags,
             opts=child(self),
         )
