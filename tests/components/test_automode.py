@@ -210,3 +210,25 @@ def test_a_fleet_built_for_the_other_backend_is_refused() -> None:
     with pytest.raises(SpecError) as raised:
         run_program(lambda: KarpenterPlatform("k", stack.platform, fleet), stack="auto")
     assert str(raised.value).startswith("platform: backend: is 'auto-mode' but the fleet was built for 'karpenter'")
+
+
+def test_node_pools_are_replaced_delete_first_when_their_node_class_kind_changes(monkeypatch: Any) -> None:
+    from karpenter_infra.plan import mocks
+
+    seen: dict[str, tuple[list[str], bool]] = {}
+    original = mocks.RecordingMonitor.RegisterResource
+
+    def record(self: Any, request: Any) -> Any:
+        seen[request.name] = (list(request.replaceOnChanges), bool(request.deleteBeforeReplace))
+        return original(self, request)
+
+    monkeypatch.setattr(mocks.RecordingMonitor, "RegisterResource", record)
+    plan = plan_of(load_stack("auto", PROJECT))
+    pools = [r.name for r in plan.find(NODEPOOL)]
+    assert pools
+    for pool in pools:
+        assert seen[pool] == (
+            ["spec.template.spec.nodeClassRef.group", "spec.template.spec.nodeClassRef.kind"],
+            True,
+        )
+    assert seen["nodeclass-jobs-amd64"] == ([], False)
