@@ -26,7 +26,8 @@ from karpenter_infra.spec.platform import PlatformSpec
 
 #: "Amazon EKS Auto Mode node IAM role" (auto-create-node-role): the two policies AWS documents for it.
 AUTO_MODE_NODE_POLICIES = ("AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly")
-#: The EKS access policy an Auto Mode node role needs, on an access entry of type ``EC2`` (create-node-class).
+#: The EKS access policy an Auto Mode node role needs (create-node-class), on an access entry of type ``EC2``
+#: (CreateAccessEntry: "EC2 (for EKS Auto Mode)").
 AUTO_NODE_ACCESS_POLICY = "AmazonEKSAutoNodePolicy"
 AUTO_NODE_ACCESS_ENTRY_TYPE = "EC2"
 
