@@ -101,7 +101,9 @@ class AutoModeNodeClass(Spec):
 
 
 #: IAM settings that still mean something when AWS runs Karpenter: they shape the Auto Mode node role.
-_AUTO_MODE_IAM_FIELDS = frozenset({"path", "permissions_boundary", "node_role_name", "node_role_policy_arns"})
+_AUTO_MODE_IAM_FIELDS = frozenset(
+    {"path", "permissions_boundary", "node_role_name", "node_role_policy_arns", "manage_access_entries"}
+)
 
 
 def check_auto_mode_platform(platform: PlatformSpec) -> None:

@@ -232,3 +232,9 @@ def test_node_pools_are_replaced_delete_first_when_their_node_class_kind_changes
             True,
         )
     assert seen["nodeclass-jobs-amd64"] == ([], False)
+
+
+def test_access_entries_can_be_left_to_someone_else() -> None:
+    plan = plan_of(auto_stack(auto_mode={"built_in_node_pools": []}, iam={"manage_access_entries": False}))
+    assert plan.find(ACCESS_ENTRY) == []
+    assert plan.find(POLICY_ASSOCIATION) == []
