@@ -13,6 +13,7 @@ from karpenter_infra.fleet import Fleet
 from karpenter_infra.rules.fleet import spread_warnings
 from karpenter_infra.rules.group import disruption_warnings
 from karpenter_infra.rules.zones import zones_problem
+from karpenter_infra.spec.automode import Backend
 from karpenter_infra.spec.nodeclass import is_windows
 from karpenter_infra.spec.platform import PlatformSpec
 
@@ -214,19 +215,46 @@ def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
     """Run every check; raise on the first error, return all warnings.
 
     The one validation path: the CLI (render, diff, schedule) and ``KarpenterPlatform`` (plan, preview, up) both call
-    this, once, before anything is registered.
+    this, once, before anything is registered, whichever backend runs Karpenter.
     """
     check_cluster_name(platform, fleet)
+    if fleet.backend.name != platform.backend:
+        raise SpecError.one(
+            "platform",
+            "backend",
+            f"is {platform.backend!r} but the fleet was built for {fleet.backend.name!r}: "
+            "build it with Fleet(..., backend=platform.backend)",
+        )
     node_role_access(platform, fleet)
-    return [
-        *check_versions(platform, fleet),
-        *check_production(platform, fleet),
-        *check_ami_families(platform, fleet),
-        *check_rules(platform, fleet),
-        *check_catalog(fleet),
-        *check_existing_node_classes(fleet),
-        *check_reserved_capacity(fleet),
-    ]
+    if platform.backend == Backend.AUTO_MODE:
+        backend = check_auto_mode(platform, fleet)
+    else:
+        backend = [
+            *check_versions(platform, fleet),
+            *check_production(platform, fleet),
+            *check_ami_families(platform, fleet),
+            *check_reserved_capacity(fleet),
+        ]
+    return [*backend, *check_rules(platform, fleet), *check_catalog(fleet), *check_existing_node_classes(fleet)]
+
+
+def check_auto_mode(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
+    """The plan-time checks that apply when AWS runs Karpenter.
+
+    The controller's version and feature gates are AWS's (so static pools and reserved capacity need no gate), and
+    Auto Mode nodes have no AMI alias to pin: AWS patches them, so "follows @latest" would say nothing.
+    """
+    found = [f for f in check_production(platform, fleet) if f.field != "ami_version"]
+    if platform.monitoring.enabled:
+        found.append(
+            Finding(
+                "monitoring",
+                "enabled",
+                "EKS Auto Mode exposes no Karpenter controller metrics, so the per-nodegroup alerts and dashboards "
+                "would never fire or fill: they are not created on backend auto-mode",
+            )
+        )
+    return found
 
 
 def check_rules(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from karpenter_infra.automode.migration import backend_change, describe
+
 Manifest = dict[str, Any]
 MISSING = object()
 
@@ -29,7 +31,7 @@ class Impact(StrEnum):
 
 
 #: Kinds whose objects own nodes: removing one removes its nodes.
-NODE_KINDS = ("NodePool", "EC2NodeClass")
+NODE_KINDS = ("NodePool", "EC2NodeClass", "NodeClass")
 
 
 def category(manifest: Manifest) -> Impact:
@@ -45,6 +47,9 @@ def category(manifest: Manifest) -> Impact:
         return Impact.MONITORING
     return Impact.OTHER
 
+
+#: Self-managed Karpenter's node class and EKS Auto Mode's: every field of either is launch configuration.
+_NODE_CLASS_KINDS = ("EC2NodeClass", "NodeClass")
 
 #: NodePool paths that change how Karpenter behaves but not the nodes it launched.
 _NODEPOOL_BEHAVIOUR = ("spec.weight", "spec.limits", "spec.disruption", "spec.replicas")
@@ -66,7 +71,7 @@ def impact(kind: str, path: str, other: Impact = Impact.HEADROOM) -> Impact:
         return Impact.RECREATE
     if kind == "NodePool":
         return Impact.BEHAVIOUR if path.startswith(_NODEPOOL_BEHAVIOUR) else Impact.DRIFT
-    if kind == "EC2NodeClass":
+    if kind in _NODE_CLASS_KINDS:
         # Every EC2NodeClass field is part of the launch configuration: changing one drifts the nodes using it.
         return Impact.DRIFT
     return other
@@ -288,8 +293,16 @@ def report(changes: Iterable[ObjectChange]) -> str:
                 note = "REPLACES NODES that no longer match" if only_requirements else "REPLACES NODES"
             elif change.impact is Impact.RECREATE:
                 note = "RECREATES the object (a field the API cannot update)"
+            moved = backend_change(change.fields) if change.kind == "NodePool" else None
+            if moved is not None:
+                note, why_all = describe(moved)
             lines.append(f"  {change.change} {change.kind} {change.name}  [{note}]")
-            for field in change.fields:
+            shown = change.fields
+            if moved is not None:
+                # Every node goes whatever else changed: field-by-field notes such as "widens" would mislead.
+                shown = tuple(f for f in change.fields if ".nodeClassRef." in f.path)
+                lines.append(f"    {why_all}; {len(change.fields) - len(shown)} other field change(s) not listed")
+            for field in shown:
                 why = f"{field.impact.value}, {field.note}" if field.note else field.impact.value
                 lines.append(f"    {field.path}: {show(field.before)} -> {show(field.after)}  ({why})")
     drift = sum(1 for group in by_group.values() for c in group if c.replaces_nodes)

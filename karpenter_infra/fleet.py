@@ -8,14 +8,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from karpenter_infra.backends import NodeBackend, backend_for
 from karpenter_infra.catalog.report import CatalogReport, fleet_report
 from karpenter_infra.errors import SpecError, nodegroup_owner
-from karpenter_infra.karpenter.validate import ManifestError, validate_manifest
-from karpenter_infra.render.ec2nodeclass import ec2_node_class
+from karpenter_infra.karpenter.validate import ManifestError
 from karpenter_infra.render.headroom import deployment, namespace, priority_class
-from karpenter_infra.render.nodepool import node_pool
 from karpenter_infra.render.offhours import config_map, cron_job, rbac, scheduled
 from karpenter_infra.rules.fleet import check_resolved
+from karpenter_infra.spec.automode import Backend
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolve import resolve
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
@@ -53,6 +53,8 @@ class Fleet:
     ``node_role`` is the IAM role name the platform creates for nodes; groups that name no role or instance
     profile of their own use it. ``catalog`` is the instance-type catalog every NodePool must be able to launch
     from (default: the shipped one).
+    ``backend`` says who runs Karpenter (``karpenter`` or ``auto-mode``): it renders
+    each group's node class and pool, and refuses what it cannot express.
     """
 
     def __init__(
@@ -62,9 +64,11 @@ class Fleet:
         *,
         node_role: str | None = None,
         catalog: Catalog | None = None,
+        backend: Backend | str = Backend.KARPENTER,
     ) -> None:
         self.defaults = defaults
         self.node_role = node_role
+        self.backend: NodeBackend = backend_for(backend, defaults, nodegroups)
         with _bulk_allocation():
             self.groups: list[ResolvedNodeGroup] = resolve(defaults, nodegroups, node_role)
             check_resolved(self.groups)
@@ -92,9 +96,9 @@ class Fleet:
     def _render(self, group: ResolvedNodeGroup) -> list[Manifest]:
         rendered = []
         if group.nodeclass is not None:
-            rendered.append(ec2_node_class(group))
+            rendered.append(self.backend.node_class(group))
         if group.renders_nodepool:
-            rendered.append(node_pool(group))
+            rendered.append(self.backend.node_pool(group))
         rendered.extend(
             deployment(group, entry, self.defaults.headroom_namespace, self.defaults.headroom_image)
             for entry in group.headroom
@@ -112,7 +116,7 @@ class Fleet:
             )
         for manifest in rendered:
             try:
-                validate_manifest(manifest)
+                self.backend.validate(manifest)
             except ManifestError as exc:
                 raise SpecError(
                     nodegroup_owner(group.name),
@@ -121,7 +125,7 @@ class Fleet:
         return rendered
 
     def manifests(self) -> list[Manifest]:
-        """Shared objects first, then each group's EC2NodeClass, NodePool and headroom, groups sorted by name.
+        """Shared objects first, then each group's node class, NodePool and headroom, groups sorted by name.
 
         Copies, so a caller that edits one (a component wiring in an Output) cannot change the fleet.
         """
@@ -135,7 +139,7 @@ class Fleet:
 
     @property
     def node_roles(self) -> list[str]:
-        """Every role name an EC2NodeClass uses: the controller must be allowed to pass each one."""
+        """Every role name a node class uses: the controller must be allowed to pass each one."""
         return sorted({g.nodeclass.role for g in self.groups if g.nodeclass and g.nodeclass.role})
 
     @property

@@ -40,11 +40,13 @@ def _known(value: Any, field: str) -> Any:
     return value
 
 
-def _fleet(defaults: dict[str, Any], groups: list[dict[str, Any]], node_role: str | None) -> Fleet:
+def _fleet(
+    defaults: dict[str, Any], groups: list[dict[str, Any]], node_role: str | None, backend: str = "karpenter"
+) -> Fleet:
     # Both models raise SpecError themselves, naming the defaults or the group.
     parsed_defaults = NodeGroupDefaults.model_validate(_known(defaults, "nodegroupDefaults"))
     parsed = [NodeGroup.model_validate(g) for g in _known(groups, "nodegroups")]
-    return Fleet(parsed_defaults, parsed, node_role=node_role)
+    return Fleet(parsed_defaults, parsed, node_role=node_role, backend=backend)
 
 
 class KarpenterPlatformArgs(TypedDict):
@@ -64,7 +66,7 @@ class KarpenterPlatform(platform.KarpenterPlatform):
             spec = PlatformSpec.model_validate(_known(args["platform"], "platform"))
         except ValidationError as exc:
             raise SpecError("platform", issues_from(exc)) from None
-        fleet = _fleet(args["nodegroup_defaults"], args["nodegroups"], spec.node_role_name)
+        fleet = _fleet(args["nodegroup_defaults"], args["nodegroups"], spec.node_role_name, spec.backend)
         super().__init__(name, spec, fleet, opts)
 
 

@@ -41,7 +41,13 @@ class Stack:
     adopt: dict[str, str] = field(default_factory=dict)
 
     def fleet(self) -> Fleet:
-        return Fleet(self.defaults, self.nodegroups, node_role=self.platform.node_role_name, catalog=self.catalog())
+        return Fleet(
+            self.defaults,
+            self.nodegroups,
+            node_role=self.platform.node_role_name,
+            catalog=self.catalog(),
+            backend=self.platform.backend,
+        )
 
     def catalog(self) -> Catalog | None:
         """The catalog file the stack names (``platform.catalog``), or ``None`` for the shipped one."""

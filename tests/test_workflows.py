@@ -30,7 +30,7 @@ def test_ci_runs_tests_and_plans_every_stack_on_push_and_pull_request() -> None:
     assert triggers(workflow) == {"push", "pull_request"}
     assert "make test" in runs(workflow["jobs"]["test"])
     plan = workflow["jobs"]["plan"]
-    assert plan["strategy"]["matrix"]["stack"] == ["dev", "prod"]
+    assert plan["strategy"]["matrix"]["stack"] == ["dev", "prod", "auto"]
     commands = " ".join(runs(plan))
     assert "karpenter-infra plan --stack ${{ matrix.stack }}" in commands
     assert "karpenter-infra diff --stack ${{ matrix.stack }}" in commands
@@ -42,7 +42,7 @@ def test_preview_comments_each_stack_with_oidc_credentials() -> None:
     assert workflow["permissions"]["id-token"] == "write"
     assert workflow["permissions"]["pull-requests"] == "write"
     job = workflow["jobs"]["preview"]
-    assert job["strategy"]["matrix"]["stack"] == ["dev", "prod"]
+    assert job["strategy"]["matrix"]["stack"] == ["dev", "prod", "auto"]
     uses = {step.get("uses", "").split("@")[0]: step for step in job["steps"]}
     assert uses["aws-actions/configure-aws-credentials"]["with"]["role-to-assume"] == "${{ vars.AWS_ROLE_ARN }}"
     pulumi = uses["pulumi/actions"]["with"]
@@ -54,7 +54,7 @@ def test_preview_comments_each_stack_with_oidc_credentials() -> None:
 
 def test_stacks_in_workflows_exist() -> None:
     stacks = {p.name.split(".")[1] for p in (WORKFLOWS.parents[1] / "stacks").glob("Pulumi.*.yaml")}
-    assert stacks == {"dev", "prod"}
+    assert stacks == {"dev", "prod", "auto"}
 
 
 def test_diff_workflow_posts_the_diff_and_gates_on_node_replacement() -> None:

@@ -28,11 +28,17 @@ class EksCluster(pulumi.ComponentResource):
     provider: k8s.Provider
 
     def __init__(
-        self, name: str, spec: ClusterSpec, identity: Identity, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        spec: ClusterSpec,
+        identity: Identity,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        auto_mode: eks.AutoModeOptionsArgs | None = None,
     ) -> None:
         super().__init__(token("EksCluster"), name, None, opts)
         if spec.existing is None:
-            self._create(name, spec, identity)
+            self._create(name, spec, identity, auto_mode)
         else:
             existing = spec.existing
             self.name = pulumi.Output.from_input(spec.name)
@@ -56,7 +62,9 @@ class EksCluster(pulumi.ComponentResource):
             }
         )
 
-    def _create(self, name: str, spec: ClusterSpec, identity: Identity) -> None:
+    def _create(
+        self, name: str, spec: ClusterSpec, identity: Identity, auto_mode: eks.AutoModeOptionsArgs | None
+    ) -> None:
         cluster = eks.Cluster(
             f"{name}-eks",
             name=spec.name,
@@ -74,6 +82,13 @@ class EksCluster(pulumi.ComponentResource):
             # CoreDNS is installed after the controller node group exists, pinned to it (see ControllerNodeGroup).
             coredns_addon_options=eks.CoreDnsAddonOptionsArgs(enabled=False),
             create_oidc_provider=identity == Identity.IRSA,
+            # Backend auto-mode: AWS runs Karpenter. bootstrapSelfManagedAddons is read at creation only (pulumi-eks
+            # ignores changes to it), so enabling Auto Mode on a running cluster is an in-place update.
+            auto_mode=auto_mode,
+            bootstrap_self_managed_addons=False if auto_mode is not None else None,
+            # pulumi-eks drops its default security groups under Auto Mode; keeping them keeps the cluster's
+            # vpcConfig as it was, so switching backends never touches it.
+            skip_default_security_groups=False if auto_mode is not None else None,
             tags=spec.tags,
             opts=child(self),
         )

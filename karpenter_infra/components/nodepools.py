@@ -17,6 +17,7 @@ __all__ = ["NodePoolSet", "references", "resource_name"]
 #: headroom Deployments and off-hours CronJobs everything else.
 _PHASES = {
     "EC2NodeClass": 0,
+    "NodeClass": 0,
     "Namespace": 0,
     "PriorityClass": 0,
     "ClusterRole": 0,
@@ -26,6 +27,9 @@ _PHASES = {
     "ClusterRoleBinding": 1,
 }
 _LAST_PHASE = 2
+#: Self-managed Karpenter's node class and EKS Auto Mode's.
+NODE_CLASS_KINDS = ("EC2NodeClass", "NodeClass")
+_NODE_CLASS_REF = ["spec.template.spec.nodeClassRef.group", "spec.template.spec.nodeClassRef.kind"]
 
 
 class NodePoolSet(pulumi.ComponentResource):
@@ -72,7 +76,7 @@ class NodePoolSet(pulumi.ComponentResource):
                     pulumi.ResourceOptions(import_=adopt[resource_name(manifest)], retain_on_delete=not delete_adopted),
                 )
             wired = manifest
-            if manifest["kind"] == "EC2NodeClass" and node_role_output is not None:
+            if manifest["kind"] in NODE_CLASS_KINDS and node_role_output is not None:
                 wired = _with_role(manifest, node_role_name, node_role_output)
             created[(manifest["kind"], manifest["metadata"]["name"])] = _resource(
                 resource_name(manifest), wired, opts_child
@@ -89,7 +93,8 @@ def references(manifest: dict[str, Any]) -> set[tuple[str, str]]:
     if "namespace" in metadata:
         found.add(("Namespace", metadata["namespace"]))
     if kind == "NodePool":
-        found.add(("EC2NodeClass", manifest["spec"]["template"]["spec"]["nodeClassRef"]["name"]))
+        ref = manifest["spec"]["template"]["spec"]["nodeClassRef"]
+        found.add((ref["kind"], ref["name"]))
     elif kind == "ClusterRoleBinding":
         found.add(("ClusterRole", manifest["roleRef"]["name"]))
         found.update(("ServiceAccount", subject["name"]) for subject in manifest["subjects"])
@@ -124,7 +129,13 @@ def _with_role(manifest: dict[str, Any], role_name: str | None, role: pulumi.Inp
 def _resource(name: str, manifest: dict[str, Any], opts: pulumi.ResourceOptions) -> pulumi.Resource:
     kind = manifest["kind"]
     metadata = manifest["metadata"]
-    if kind in ("NodePool", "EC2NodeClass"):
+    if kind == "NodePool":
+        # The CRD makes nodeClassRef's group and kind immutable: a backend change (EC2NodeClass <-> Auto Mode
+        # NodeClass) can only delete the pool and create it again under the same name.
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(replace_on_changes=_NODE_CLASS_REF, delete_before_replace=True)
+        )
+    if kind in ("NodePool", *NODE_CLASS_KINDS):
         return k8s.apiextensions.CustomResource(
             name,
             api_version=manifest["apiVersion"],

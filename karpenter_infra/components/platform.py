@@ -10,6 +10,7 @@ import pulumi_aws as aws
 
 from karpenter_infra.aws.arns import AwsContext
 from karpenter_infra.checks import Finding, check, node_role_access
+from karpenter_infra.components.automode import AutoModeOutputs, deploy_auto_mode
 from karpenter_infra.components.base import child, token
 from karpenter_infra.components.cluster import EksCluster
 from karpenter_infra.components.controller_nodes import ControllerNodeGroup
@@ -20,6 +21,7 @@ from karpenter_infra.components.monitoring import KarpenterMonitoring
 from karpenter_infra.components.nodepools import NodePoolSet
 from karpenter_infra.components.release import KarpenterRelease
 from karpenter_infra.fleet import Fleet
+from karpenter_infra.spec.automode import Backend
 from karpenter_infra.spec.platform import Identity, PlatformSpec
 
 
@@ -38,7 +40,7 @@ def aws_context(
 class KarpenterPlatform(pulumi.ComponentResource):
     cluster_name: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
-    controller_role_arn: pulumi.Output[str]
+    controller_role_arn: pulumi.Output[str | None]  # None on Auto Mode: AWS runs the controller
     node_role_name: pulumi.Output[str | None]  # None when no group uses the platform's node role
     node_role_arn: pulumi.Output[str | None]
     instance_profile_name: pulumi.Output[str | None]
@@ -57,6 +59,7 @@ class KarpenterPlatform(pulumi.ComponentResource):
         # rules) runs here, once, before the first resource is registered: a bad stack never half-deploys, and a
         # program using the components gets the same errors as the CLI.
         self.findings: list[Finding] = check(platform, fleet)
+        auto_mode = platform.backend == Backend.AUTO_MODE
         access = node_role_access(platform, fleet)  # the data behind one of those checks: no second validation
         super().__init__(token("KarpenterPlatform"), name, None, opts)
         for finding in self.findings:
@@ -65,6 +68,11 @@ class KarpenterPlatform(pulumi.ComponentResource):
         spec = platform.cluster
         tags = {"karpenter.sh/discovery": spec.name, "managed-by": "karpenter-infra", **spec.tags}
         context = aws_context(platform.partition, platform.region, platform.account_id)
+        if auto_mode:
+            # The one dispatch point: AWS runs Karpenter, so none of the self-managed parts below exist.
+            auto = deploy_auto_mode(self, name, platform, fleet, context=context, node_roles=access)
+            self._publish_auto_mode(auto)
+            return
         cluster = EksCluster(f"{name}-cluster", spec, platform.iam.identity, opts=child(self))
 
         queue = None
@@ -182,4 +190,16 @@ class KarpenterPlatform(pulumi.ComponentResource):
                 "queue_name": self.queue_name,
                 "queue_arn": self.queue_arn,
             }
+        )
+
+    def _publish_auto_mode(self, auto: AutoModeOutputs) -> None:
+        none: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+        self.cluster_name = auto.cluster_name
+        self.kubeconfig = auto.kubeconfig
+        self.node_role_name = auto.node_role_name
+        self.node_role_arn = auto.node_role_arn
+        # AWS's own: there is no controller role, instance profile or interruption queue of ours.
+        self.controller_role_arn = self.instance_profile_name = self.queue_name = self.queue_arn = none
+        self.register_outputs(
+            {"cluster_name": self.cluster_name, "kubeconfig": self.kubeconfig, "node_role_name": self.node_role_name}
         )

@@ -12,6 +12,7 @@ from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
 from karpenter_infra.karpenter import patterns as p
 from karpenter_infra.rules.settings import check_settings
 from karpenter_infra.schedule import OffHours
+from karpenter_infra.spec.automode import AutoModeNodeClass
 from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.disruption import Budget, ConsolidationPolicy, Duration, DurationOrNever
 from karpenter_infra.spec.headroom import Headroom, HeadroomPriorityClass
@@ -204,6 +205,11 @@ class NodeGroupSettings(Spec):
     user_data_values: dict[str, Any] | None = Field(
         default=None, description="Free-form values for the user data template; merged over the defaults'."
     )
+    auto_mode: AutoModeNodeClass | None = Field(
+        default=None,
+        description="EKS Auto Mode NodeClass settings (network policy, SNAT, pod subnets, ...); backend "
+        "`auto-mode` only. Overrides the defaults key by key.",
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> Self:
@@ -240,6 +246,7 @@ NODECLASS_FIELDS: tuple[str, ...] = (
     "user_data_values",
     "node_tags",
     "library_tags",
+    "auto_mode",
 )
 
 

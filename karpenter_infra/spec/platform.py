@@ -12,6 +12,7 @@ from typing import Any, Literal, Self
 from pydantic import Field, model_validator
 
 from karpenter_infra.monitoring.alerts import AlertThresholds
+from karpenter_infra.spec.automode import AutoModeSpec, Backend, check_auto_mode_platform
 from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.names import ClusterName
 
@@ -224,6 +225,11 @@ class PlatformSpec(Spec):
         default=None, description="AWS partition; default: looked up from the credentials."
     )
     cluster: ClusterSpec
+    backend: Backend = Field(
+        default=Backend.KARPENTER,
+        description="`karpenter` (default: this stack runs Karpenter) or `auto-mode` (EKS Auto Mode: AWS runs it).",
+    )
+    auto_mode: AutoModeSpec = Field(default_factory=AutoModeSpec, description="Settings of the `auto-mode` backend.")
     controller_nodes: ControllerNodesSpec = Field(default_factory=ControllerNodesSpec)
     iam: IamSpec = Field(default_factory=IamSpec)
     karpenter: KarpenterSpec = Field(default_factory=KarpenterSpec)
@@ -231,10 +237,15 @@ class PlatformSpec(Spec):
 
     @property
     def node_role_name(self) -> str:
+        if self.backend == Backend.AUTO_MODE:
+            return self.iam.node_role_name or f"EKSAutoNodeRole-{self.cluster.name}"
         return self.iam.node_role(self.cluster.name)
 
     @model_validator(mode="after")
     def _aws_name_limits(self) -> Self:
+        if self.backend == Backend.AUTO_MODE:
+            check_auto_mode_platform(self)
+            return self
         # Names derived from the cluster name must still fit AWS's limits, or the first `pulumi up` fails late.
         if len(self.node_role_name) > 64:
             raise ValueError(f"node role name {self.node_role_name!r} is over 64 characters: set iam.node_role_name")

@@ -14,7 +14,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 GOLDENS = Path(__file__).parent / "goldens"
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", ["dev", "prod", "auto"])
 def test_stack_renders_its_golden_manifests(stack: str) -> None:
     rendered = to_yaml(load_stack(stack, PROJECT).fleet().manifests())
     golden = GOLDENS / f"{stack}.yaml"
