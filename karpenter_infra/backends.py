@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from karpenter_infra.automode.refuse import check_not_auto_mode
 from karpenter_infra.automode.render import AutoModeBackend
+from karpenter_infra.catalog.view import KARPENTER, CatalogView
 from karpenter_infra.karpenter.validate import validate_manifest
 from karpenter_infra.render.ec2nodeclass import ec2_node_class
 from karpenter_infra.render.nodepool import node_pool
@@ -27,6 +28,8 @@ class NodeBackend(Protocol):
     name: str
     #: The kind of object ``node_class`` renders.
     node_class_kind: str
+    #: How the catalog reads this backend's NodePools: its label keys, the instance types it launches.
+    catalog_view: CatalogView
 
     def node_class(self, group: ResolvedNodeGroup) -> Manifest: ...
 
@@ -40,6 +43,7 @@ class NodeBackend(Protocol):
 class SelfManagedKarpenter:
     name = "karpenter"
     node_class_kind = "EC2NodeClass"
+    catalog_view = KARPENTER
 
     def __init__(self, defaults: NodeGroupDefaults, nodegroups: Sequence[NodeGroup]) -> None:
         check_not_auto_mode(defaults, nodegroups)

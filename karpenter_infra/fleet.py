@@ -74,7 +74,7 @@ class Fleet:
             check_resolved(self.groups)
             self._by_group: dict[str, list[Manifest]] = {g.name: self._render(g) for g in self.groups}
             self.catalog_report: CatalogReport = fleet_report(
-                self.groups, self._by_group, nodegroups, defaults, catalog
+                self.groups, self._by_group, nodegroups, defaults, catalog, self.backend.catalog_view
             )
         self._shared: list[Manifest] = []
         if any(g.headroom for g in self.groups) or defaults.headroom_priority_class.always:

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from karpenter_infra.automode.instances import AUTO_MODE
 from karpenter_infra.automode.labels import Untranslatable, translate_requirements
 from karpenter_infra.automode.nodeclass import API_VERSION, GROUP, KIND, NodeClass
 from karpenter_infra.automode.refuse import MAX_EXPIRE_AFTER, check_fleet, ephemeral_storage
@@ -53,6 +54,7 @@ class AutoModeBackend:
 
     name = "auto-mode"
     node_class_kind = KIND
+    catalog_view = AUTO_MODE
 
     def __init__(self, defaults: NodeGroupDefaults, nodegroups: Sequence[NodeGroup]) -> None:
         check_fleet(defaults, nodegroups)

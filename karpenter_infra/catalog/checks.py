@@ -10,11 +10,12 @@ import difflib
 from typing import Any
 
 from karpenter_infra.catalog.data_format import INSTANCE_TYPE_LABEL
-from karpenter_infra.catalog.evaluate import Step, pool_requirements, trace
+from karpenter_infra.catalog.evaluate import Step, trace
 from karpenter_infra.catalog.fields import field_of, short
 from karpenter_infra.catalog.model import ARCH_LABEL, OS_LABEL, Catalog
 from karpenter_infra.catalog.quantity import MIB, parse
 from karpenter_infra.catalog.summary import BASE_RESOURCES, fits, largest, summarize
+from karpenter_infra.catalog.view import KARPENTER, CatalogView
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
@@ -31,10 +32,14 @@ def _fail(group: ResolvedNodeGroup, field: str, problem: str) -> SpecError:
     return SpecError.one(nodegroup_owner(group.name), field, problem)
 
 
-def check_pool(group: ResolvedNodeGroup, pool: Manifest, catalog: Catalog) -> int:
-    """The types the pool admits, or a ``SpecError`` saying why the pool can never launch a node."""
-    requirements = pool_requirements(pool)
-    bits = catalog.all
+def check_pool(group: ResolvedNodeGroup, pool: Manifest, catalog: Catalog, view: CatalogView = KARPENTER) -> int:
+    """The types the pool admits, or a ``SpecError`` saying why the pool can never launch a node.
+
+    ``view`` reads a pool of another backend (EKS Auto Mode) in the catalog's keys, among the types it launches.
+    """
+    requirements = view.requirements(pool)
+    launchable = view.launchable(catalog)
+    bits = launchable
     for term in requirements:
         memo = ("term", term["key"], term["operator"], *(term.get("values") or ()))
         found = catalog.memo.get(memo)
@@ -47,11 +52,13 @@ def check_pool(group: ResolvedNodeGroup, pool: Manifest, catalog: Catalog) -> in
         if found[1] is not None:
             raise _unknown(group, term, found[1], catalog)
         bits &= found[0]
+    if launchable != catalog.all:
+        _check_launchable_types(group, requirements, launchable, catalog, view)
     if group.instances.instance_types or not bits:
-        steps = trace(requirements, catalog)
+        steps = trace(requirements, catalog, launchable)
         _check_explicit_types(group, steps, catalog)
         if not bits:
-            raise _emptied(group, steps, catalog)
+            raise _emptied(group, steps, catalog, view)
     _check_min_values(group, requirements, bits, catalog)
     _check_headroom(group, bits, catalog)
     _check_limits(group, bits, catalog)
@@ -88,6 +95,30 @@ def _unknown(group: ResolvedNodeGroup, term: Manifest, value: str, catalog: Cata
     return _fail(group, field, problem + _suggest(value, sorted(index)))
 
 
+def _check_launchable_types(
+    group: ResolvedNodeGroup, requirements: list[Manifest], launchable: int, catalog: Catalog, view: CatalogView
+) -> None:
+    """A type named outright that the backend never launches: without this the pool would silently run without it."""
+    for term in requirements:
+        if term["key"] != INSTANCE_TYPE_LABEL or term["operator"] != "In":
+            continue
+        refused = [v for v in term.get("values") or () if v in catalog.ids and not launchable >> catalog.ids[v] & 1]
+        if refused:
+            why = ", ".join(f"{name!r} ({_why_not(catalog, view, catalog.ids[name])})" for name in refused)
+            verb = "is not an instance type" if len(refused) == 1 else "are not instance types"
+            raise _fail(group, field_of(term, group)[0], f"{why} {verb} {view.backend} launches")
+
+
+def _why_not(catalog: Catalog, view: CatalogView, i: int) -> str:
+    for term, why in view.supported:
+        if not catalog.select(term["key"], term["operator"], term.get("values") or ()) >> i & 1:
+            bit = 1 << i
+            return why.format(
+                value=next((v for v, b in catalog.labels.get(term["key"], {}).items() if b & bit), "unset")
+            )
+    return "unsupported"
+
+
 def _check_explicit_types(group: ResolvedNodeGroup, steps: list[Step], catalog: Catalog) -> None:
     explicit = group.instances.instance_types
     for name in explicit:
@@ -112,13 +143,14 @@ def _label_of(catalog: Catalog, key: str, i: int) -> str:
     return repr(values[0]) if values else "unset"
 
 
-def _emptied(group: ResolvedNodeGroup, steps: list[Step], catalog: Catalog) -> SpecError:
+def _emptied(group: ResolvedNodeGroup, steps: list[Step], catalog: Catalog, view: CatalogView) -> SpecError:
     culprit = next(s for s in steps if not s.after)
     field, value = field_of(culprit.term, group)
     narrowing = [field_of(s.term, group) for s in steps if s is not culprit and s.after != s.before and s.after]
     narrowing = [(f, v) for f, v in narrowing if f != field][-3:]
     within = ", ".join(f"{short(f)} {v}" for f, v in narrowing) if narrowing else f"the catalog ({catalog.region})"
-    return _fail(group, field, f"{value} leaves no instance type in {within}")
+    kind = "instance type" if view.backend is None else f"instance type {view.backend} launches"
+    return _fail(group, field, f"{value} leaves no {kind} in {within}")
 
 
 def _check_min_values(group: ResolvedNodeGroup, requirements: list[Manifest], bits: int, catalog: Catalog) -> None:

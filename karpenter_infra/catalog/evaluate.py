@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from karpenter_infra.catalog.model import Catalog
+from karpenter_infra.catalog.view import KARPENTER, CatalogView
 
 Manifest = dict[str, Any]
 
@@ -23,14 +24,10 @@ class Step:
     after: int
 
 
-def pool_requirements(node_pool: Manifest) -> list[Manifest]:
-    requirements: list[Manifest] = node_pool["spec"]["template"]["spec"].get("requirements", [])
-    return requirements
-
-
-def trace(requirements: list[Manifest], catalog: Catalog) -> list[Step]:
+def trace(requirements: list[Manifest], catalog: Catalog, start: int | None = None) -> list[Step]:
+    """Each term's step, from ``start`` (default: every type of the catalog)."""
     steps = []
-    bits = catalog.all
+    bits = catalog.all if start is None else start
     for term in requirements:
         narrowed = bits & catalog.select(term["key"], term["operator"], term.get("values") or ())
         steps.append(Step(term, bits, narrowed))
@@ -38,15 +35,16 @@ def trace(requirements: list[Manifest], catalog: Catalog) -> list[Step]:
     return steps
 
 
-def admitted_bits(node_pool: Manifest, catalog: Catalog) -> int:
-    bits = catalog.all
-    for term in pool_requirements(node_pool):
+def admitted_bits(node_pool: Manifest, catalog: Catalog, view: CatalogView = KARPENTER) -> int:
+    """``view`` says how the backend that rendered the pool reads against the catalog (its keys, what it launches)."""
+    bits = view.launchable(catalog)
+    for term in view.requirements(node_pool):
         bits &= catalog.select(term["key"], term["operator"], term.get("values") or ())
         if not bits:
             break
     return bits
 
 
-def admitted_types(node_pool: Manifest, catalog: Catalog) -> frozenset[str]:
+def admitted_types(node_pool: Manifest, catalog: Catalog, view: CatalogView = KARPENTER) -> frozenset[str]:
     """The names of the instance types the NodePool manifest admits."""
-    return frozenset(catalog.names_of(admitted_bits(node_pool, catalog)))
+    return frozenset(catalog.names_of(admitted_bits(node_pool, catalog, view)))

@@ -30,8 +30,16 @@ def _pool(pool: PoolReport, report: CatalogReport) -> dict[str, Any]:
 def explain_data(report: CatalogReport, group: str | None = None) -> dict[str, Any]:
     pools = [p for name, p in sorted(report.pools.items()) if group is None or name == group]
     names = {p.nodepool for p in pools}
+    catalog = report.catalog
     return {
-        "catalog": {"region": report.catalog.region, "source": report.catalog.source, "types": len(report.catalog)},
+        "catalog": {
+            "region": catalog.region,
+            "source": catalog.source,
+            "types": len(catalog),
+            # The backend that launches the pools (``null``: self-managed Karpenter, which launches every type).
+            "backend": report.view.backend,
+            "launchable_types": report.view.launchable(catalog).bit_count(),
+        },
         "nodepools": [_pool(p, report) for p in pools],
         "twins": [
             {"nodepools": list(t.nodepools), "why": t.why, "same_shapes": t.same_shapes, "differing": t.differing}
@@ -55,7 +63,13 @@ def render(data: dict[str, Any], console: Any) -> None:
     from rich.table import Table
 
     catalog = data["catalog"]
-    table = Table(title=f"instance types each NodePool admits ({catalog['region']} catalog, {catalog['types']} types)")
+    title = f"instance types each NodePool admits ({catalog['region']} catalog, {catalog['types']} types)"
+    if catalog.get("backend"):
+        title = (
+            f"instance types each NodePool admits on {catalog['backend']} ({catalog['region']} catalog, "
+            f"{catalog['launchable_types']} of its {catalog['types']} types launchable there)"
+        )
+    table = Table(title=title)
     for column in ("nodepool", "types", "families", "vCPU", "memory GiB", "max pods", "$/hour", "cheapest $/vCPU-h"):
         table.add_column(column, justify="right" if column in {"types", "vCPU", "max pods"} else "left")
     for pool in data["nodepools"]:

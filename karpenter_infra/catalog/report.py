@@ -14,6 +14,7 @@ from karpenter_infra.catalog.checks import FIT_MARGIN, check_pool
 from karpenter_infra.catalog.model import Catalog
 from karpenter_infra.catalog.quantity import MIB, parse
 from karpenter_infra.catalog.summary import Summary, fits, summarize
+from karpenter_infra.catalog.view import KARPENTER, CatalogView
 from karpenter_infra.catalog.warnings import PRICE_SPREAD, SPOT_MIN_TYPES, CatalogWarning
 from karpenter_infra.errors import nodegroup_owner
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
@@ -57,6 +58,8 @@ class CatalogReport:
     catalog: Catalog
     pools: dict[str, PoolReport]
     twins: list[TwinReport]
+    #: How the pools were read: the backend's keys and the types it launches.
+    view: CatalogView = KARPENTER
 
     @property
     def warnings(self) -> list[PoolWarning]:
@@ -69,8 +72,10 @@ def fleet_report(
     nodegroups: Sequence[NodeGroup],
     defaults: NodeGroupDefaults,
     catalog: Catalog | None,
+    view: CatalogView = KARPENTER,
 ) -> CatalogReport:
-    """The hook ``Fleet`` calls once its manifests exist: ``catalog`` ``None`` means the shipped one."""
+    """The hook ``Fleet`` calls once its manifests exist: ``catalog`` ``None`` means the shipped one; ``view`` is
+    how the backend that rendered the pools reads against the catalog."""
     from karpenter_infra.catalog.model import shipped_catalog
 
     # A class-only group (``node_class_only``) renders no NodePool: there is nothing to launch, so nothing to judge.
@@ -84,7 +89,7 @@ def fleet_report(
         g.name: frozenset(g.catalog_warnings_off if g.catalog_warnings_off is not None else inherited)
         for g in nodegroups
     }
-    return build_report(groups, pools, silenced, catalog or shipped_catalog())
+    return build_report(groups, pools, silenced, catalog or shipped_catalog(), view)
 
 
 def build_report(
@@ -92,11 +97,12 @@ def build_report(
     pools: Mapping[str, Manifest],
     silenced: Mapping[str, frozenset[CatalogWarning]],
     catalog: Catalog,
+    view: CatalogView = KARPENTER,
 ) -> CatalogReport:
     """``pools`` is each group's rendered NodePool by group name; ``silenced`` the warnings each group turns off."""
     reports: dict[str, PoolReport] = {}
     for group in sorted((g for g in groups if g.name in pools), key=lambda g: g.name):
-        bits = check_pool(group, pools[group.name], catalog)
+        bits = check_pool(group, pools[group.name], catalog, view)
         summary = summarize(catalog, bits)
         report = reports[group.name] = PoolReport(group.name, group.nodepool_name, bits, summary)
         for warning in _pool_warnings(group, bits, summary, catalog):
@@ -118,7 +124,7 @@ def build_report(
                         CatalogWarning.TWIN_SHAPES,
                     )
                 )
-    return CatalogReport(catalog, reports, twins)
+    return CatalogReport(catalog, reports, twins, view)
 
 
 def _pool_warnings(group: ResolvedNodeGroup, bits: int, summary: Summary, catalog: Catalog) -> list[PoolWarning]:

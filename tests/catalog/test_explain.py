@@ -6,6 +6,8 @@ import json
 
 from typer.testing import CliRunner
 
+from karpenter_infra import Fleet
+from karpenter_infra.automode.instances import AUTO_MODE
 from karpenter_infra.cli import app
 from karpenter_infra.stack import load_stack
 from tests.catalog.support import PROJECT, catalog
@@ -77,3 +79,29 @@ def test_the_table_shows_each_pool_its_ranges_warnings_and_twins() -> None:
         assert cell in row, (cell, row)
     assert "twins (group label 'workers'): workers-amd64 + workers-memory-amd64: DIFFERENT instance shapes" in out
     assert "silenced (twin-shapes): workers-memory-amd64: differs from its twin workers-amd64" in out
+
+
+def test_auto_stack_explains_the_auto_mode_view_as_json() -> None:
+    result = runner.invoke(app, ["explain", "--stack", "auto", "--project-dir", str(PROJECT), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    launchable = set(catalog().names_of(AUTO_MODE.launchable(catalog())))
+    assert data["catalog"]["backend"] == "EKS Auto Mode"
+    assert data["catalog"]["launchable_types"] == len(launchable) < data["catalog"]["types"]
+    # The same groups read as self-managed Karpenter pools (the catalog's own keys), less what Auto Mode never launches.
+    stack = load_stack("auto", PROJECT)
+    karpenter = Fleet(stack.defaults.model_copy(update={"auto_mode": None}), stack.nodegroups, node_role="R")
+    for pool in data["nodepools"]:
+        expected = set(catalog().names_of(karpenter.catalog_report.pools[pool["group"]].bits)) & launchable
+        assert pool["instance_types"] == sorted(expected) and len(expected) < len(catalog()), pool["nodepool"]
+    assert explain()["catalog"]["backend"] is None  # type: ignore[index]
+
+
+def test_auto_stack_table_is_titled_for_eks_auto_mode() -> None:
+    result = runner.invoke(app, ["explain", "-s", "auto", "--project-dir", str(PROJECT)])
+    assert result.exit_code == 0, result.output
+    count = AUTO_MODE.launchable(catalog()).bit_count()
+    title = f"instance types each NodePool admits on EKS Auto Mode (us-east-1 catalog, {count} of its 1363 types"
+    assert title in result.stdout
+    row = next(line for line in result.stdout.splitlines() if "graviton-arm64" in line)
+    assert "t4g.nano" not in result.stdout and "2-192" in row
