@@ -1,7 +1,8 @@
 """The instance-type catalog: which instance types each NodePool admits, and whether it can launch at all.
 
 ``model`` (the indexed catalog), ``evaluate`` (requirements -> admitted set) and ``summary`` know nothing of node
-groups; ``checks`` and ``report`` read the rendered fleet against them; ``refresh`` and ``generate`` write catalog
+groups; ``view`` is how a backend's pools read against it (Auto Mode's keys, the types it launches), handed in by
+the backend; ``checks`` and ``report`` read the rendered fleet against them; ``refresh`` and ``generate`` write catalog
 files. Nothing here imports Pulumi, and no component reads the catalog.
 """
 
