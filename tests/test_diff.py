@@ -310,15 +310,7 @@ def test_diff_exit_code_gates_on_node_replacement(tmp_path: Path) -> None:
 
 
 def test_diff_command_against_a_git_revision(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    shutil.copytree(PROJECT / "stacks", repo / "stacks", ignore=shutil.ignore_patterns("__pycache__"))
-
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
-
-    git("init", "-q")
-    git("add", "-A")
-    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    repo, _ = git_repo(tmp_path)
     dev = repo / "stacks" / "nodegroups" / "dev.py"
     text = dev.read_text()
     text = text.replace("weight=60,", "weight=65,")  # graviton: behaviour

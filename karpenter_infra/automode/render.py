@@ -18,6 +18,7 @@ from karpenter_infra.automode.refuse import MAX_EXPIRE_AFTER, check_fleet, ephem
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.karpenter.validate import ManifestError, manifest_issues, validate_manifest
 from karpenter_infra.render.nodepool import node_pool as karpenter_node_pool
+from karpenter_infra.render.owner import nodeclass_metadata, owned_nodeclass
 from karpenter_infra.spec.automode import AutoModeNodeClass
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
@@ -68,9 +69,7 @@ class AutoModeBackend:
         }
 
     def node_class(self, group: ResolvedNodeGroup) -> Manifest:
-        nodeclass = group.nodeclass
-        if nodeclass is None:
-            raise ValueError(f"group {group.name!r} reuses node class {group.nodeclass_name!r}; it renders none")
+        nodeclass = owned_nodeclass(group)
         owner = nodegroup_owner(group.name)
         settings = self._settings[group.name]
         spec: dict[str, Any] = {
@@ -131,13 +130,7 @@ class AutoModeBackend:
         return {
             "apiVersion": API_VERSION,
             "kind": KIND,
-            "metadata": {
-                "name": nodeclass.name,
-                "labels": {
-                    "app.kubernetes.io/managed-by": "karpenter-infra",
-                    group.group_label_key: group.group_label,
-                },
-            },
+            "metadata": nodeclass_metadata(group, nodeclass),
             "spec": spec,
         }
 

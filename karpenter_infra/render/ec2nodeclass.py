@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from karpenter_infra.render.launch import launch_options
+from karpenter_infra.render.owner import nodeclass_metadata, owned_nodeclass
 from karpenter_infra.render.userdata import render_user_data
 from karpenter_infra.rules.userdata import check_user_data
 from karpenter_infra.spec.nodeclass import KUBELET_FIELDS, BlockDevice
@@ -70,9 +71,7 @@ def _kubelet(nodeclass: ResolvedNodeClass) -> dict[str, Any]:
 
 
 def ec2_node_class(group: ResolvedNodeGroup) -> dict[str, Any]:
-    nodeclass = group.nodeclass
-    if nodeclass is None:
-        raise ValueError(f"group {group.name!r} reuses node class {group.nodeclass_name!r}; it renders none")
+    nodeclass = owned_nodeclass(group)
     spec: dict[str, Any] = {}
     if nodeclass.role is not None:
         spec["role"] = nodeclass.role
@@ -109,12 +108,6 @@ def ec2_node_class(group: ResolvedNodeGroup) -> dict[str, Any]:
     return {
         "apiVersion": NODECLASS_API_VERSION,
         "kind": "EC2NodeClass",
-        "metadata": {
-            "name": nodeclass.name,
-            "labels": {
-                "app.kubernetes.io/managed-by": "karpenter-infra",
-                group.group_label_key: group.group_label,
-            },
-        },
+        "metadata": nodeclass_metadata(group, nodeclass),
         "spec": spec,
     }

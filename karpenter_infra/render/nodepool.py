@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from karpenter_infra.render.owner import owner_labels
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 from karpenter_infra.spec.scheduling import Requirement, Taint
 
@@ -124,11 +125,6 @@ def node_pool(group: ResolvedNodeGroup) -> dict[str, Any]:
     return {
         "apiVersion": NODEPOOL_API_VERSION,
         "kind": "NodePool",
-        "metadata": {"name": group.nodepool_name, "labels": _owner_labels(group)},
+        "metadata": {"name": group.nodepool_name, "labels": owner_labels(group)},
         "spec": spec,
     }
-
-
-def _owner_labels(group: ResolvedNodeGroup) -> dict[str, str]:
-    """Labels on the Karpenter objects themselves, so ``kubectl get nodepools -l`` finds a group's objects."""
-    return {"app.kubernetes.io/managed-by": "karpenter-infra", group.group_label_key: group.group_label}

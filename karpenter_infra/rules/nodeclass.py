@@ -18,7 +18,7 @@ from karpenter_infra.rules.tags import id_problem
 
 if TYPE_CHECKING:
     from karpenter_infra.spec.nodeclass import BlockDevice, Kubelet
-    from karpenter_infra.spec.nodegroup import NodeGroupSettings
+    from karpenter_infra.spec.settings import NodeGroupSettings
 
 Issues = list[tuple[str, str]]
 

@@ -88,6 +88,13 @@ def resource_name_problem(name: str) -> str | None:
     return f"unknown resource {name!r}{hint}; extended resources are fully qualified (example.com/name)"
 
 
+def _unitless_memory(name: str, text: str, value: Decimal, suffix: str) -> str | None:
+    """Memory under a mebibyte with no unit is a forgotten unit (``512`` for ``512Mi``), in limits and reservations."""
+    if name == "memory" and suffix == "" and 0 < value < MEBIBYTE:
+        return f"memory {text!r} is {text} bytes; add a unit (Mi, Gi)"
+    return None
+
+
 @cache
 def limit_problem(name: str, text: str) -> str | None:
     try:
@@ -96,9 +103,7 @@ def limit_problem(name: str, text: str) -> str | None:
         return str(exc)
     if value < 0:
         return f"{name} limit {text!r} is negative"
-    if name == "memory" and suffix == "" and 0 < value < MEBIBYTE:
-        return f"memory {text!r} is {text} bytes; add a unit (Mi, Gi)"
-    return None
+    return _unitless_memory(name, text, value, suffix)
 
 
 @cache
@@ -112,6 +117,4 @@ def reserved_problem(name: str, text: str) -> str | None:
         return f"{name} {text!r} is negative"
     if name == "cpu" and suffix == "" and value >= 8 and value == value.to_integral_value():
         return f"cpu {text!r} reserves {text} whole cores; did you mean {text}m?"
-    if name == "memory" and suffix == "" and 0 < value < MEBIBYTE:
-        return f"memory {text!r} is {text} bytes; add a unit (Mi, Gi)"
-    return None
+    return _unitless_memory(name, text, value, suffix)

@@ -20,8 +20,8 @@ from karpenter_infra.rules.zones import zones_problem
 from karpenter_infra.spec.instances import MIN_VALUES_KEYS
 
 if TYPE_CHECKING:
-    from karpenter_infra.spec.nodegroup import NodeGroupSettings
     from karpenter_infra.spec.scheduling import Taint
+    from karpenter_infra.spec.settings import NodeGroupSettings
 
 Issues = list[tuple[str, str]]
 

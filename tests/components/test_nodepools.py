@@ -15,8 +15,8 @@ from karpenter_infra.program import deploy
 from karpenter_infra.stack import load_stack
 
 
-def _registered(monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> dict[str, tuple[str, bool]]:
-    """Resource name -> (import id, retain on delete) as the engine receives them."""
+def _recorded(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, bool]]:
+    """Resource name -> (import id, retain on delete) as the engine receives them, filled as the program runs."""
     seen: dict[str, tuple[str, bool]] = {}
     original = mocks.RecordingMonitor.RegisterResource
 
@@ -25,6 +25,11 @@ def _registered(monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> dict[str, tup
         return original(self, request)
 
     monkeypatch.setattr(mocks.RecordingMonitor, "RegisterResource", register)
+    return seen
+
+
+def _registered(monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> dict[str, tuple[str, bool]]:
+    seen = _recorded(monkeypatch)
     defaults = NodeGroupDefaults(cluster_name="c", headroom_namespace="capacity", create_headroom_namespace=False)
     fleet = Fleet(defaults, [NodeGroup(name="web", headroom=[Headroom(size="small")])], node_role="nodes")
     manifests = fleet.manifests()
@@ -66,14 +71,7 @@ def test_a_stack_module_with_adopt_imports_its_live_objects(monkeypatch: pytest.
     stack = load_stack("dev", tmp_path)
     assert stack.adopt == {"nodepool-default-amd64": "default-amd64"}
 
-    seen: dict[str, tuple[str, bool]] = {}
-    original = mocks.RecordingMonitor.RegisterResource
-
-    def register(self: mocks.RecordingMonitor, request: Any) -> Any:
-        seen[request.name] = (request.importId, request.retainOnDelete)
-        return original(self, request)
-
-    monkeypatch.setattr(mocks.RecordingMonitor, "RegisterResource", register)
+    seen = _recorded(monkeypatch)
     mocks.run_program(lambda: deploy(stack))
     assert seen["nodepool-default-amd64"] == ("default-amd64", True)
     assert all(not import_id for name, (import_id, _) in seen.items() if name != "nodepool-default-amd64")
