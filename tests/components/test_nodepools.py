@@ -118,3 +118,23 @@ def test_the_module_the_importer_writes_plans_through_the_stack_path(tmp_path: P
     assert "preemptionPolicy" not in priority_class.inputs  # the chart's, kept: the API refuses to change it
     fleet_resources = {r.name for r in result.resources if (r.parent or "").endswith("karpenter-fleet")}
     assert set(stack.adopt) <= fleet_resources
+
+
+def test_adopt_reaches_the_fleet_on_auto_mode_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both backends hand ``adopt`` to the fleet: a live object the stack renders is imported and kept on destroy,
+    never created a second time next to the live one."""
+    import dataclasses
+
+    project = Path(__file__).resolve().parents[2]
+    adopt = {"priorityclass-karpenter-headroom": "karpenter-headroom"}
+    stack = dataclasses.replace(load_stack("auto", project), adopt=adopt)
+    seen: dict[str, tuple[str, bool]] = {}
+    original = mocks.RecordingMonitor.RegisterResource
+
+    def register(self: mocks.RecordingMonitor, request: Any) -> Any:
+        seen[request.name] = (request.importId, request.retainOnDelete)
+        return original(self, request)
+
+    monkeypatch.setattr(mocks.RecordingMonitor, "RegisterResource", register)
+    mocks.run_program(lambda: deploy(stack))
+    assert seen["priorityclass-karpenter-headroom"] == ("karpenter-headroom", True)
