@@ -54,3 +54,17 @@ def test_the_explain_example_is_what_explain_prints_for_prod() -> None:
     assert result.exit_code == 0, result.output
     shown = _block((ROOT / "README.md").read_text(), "For the `prod` stack:\n\n", "```\n")
     assert result.stdout == shown, "paste `karpenter-infra explain --stack prod` into the README"
+
+
+def test_the_first_error_examples_are_the_errors_we_give() -> None:
+    import pytest
+
+    from karpenter_infra import Fleet, NodeGroup, NodeGroupDefaults, SpecError
+
+    readme = (ROOT / "README.md").read_text()
+    defaults = NodeGroupDefaults(cluster_name="c")
+    with pytest.raises(SpecError) as weight:
+        NodeGroup(name="web", weight=120)
+    with pytest.raises(SpecError) as label:
+        Fleet(defaults, [NodeGroup(name="a", labels={"karpenter.sh/x": "y"})], node_role="r")
+    assert f"```\n{weight.value}\n{label.value}\n```" in readme
