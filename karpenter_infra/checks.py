@@ -233,9 +233,14 @@ def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
             *check_versions(platform, fleet),
             *check_production(platform, fleet),
             *check_ami_families(platform, fleet),
-            *check_reserved_capacity(fleet),
         ]
-    return [*backend, *check_rules(platform, fleet), *check_catalog(fleet), *check_existing_node_classes(fleet)]
+    return [
+        *backend,
+        *check_reserved_capacity(fleet),  # both backends launch `reserved` only into the reservations selected
+        *check_rules(platform, fleet),
+        *check_catalog(fleet),
+        *check_existing_node_classes(fleet),
+    ]
 
 
 def check_auto_mode(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:

@@ -242,7 +242,7 @@ def schedule(
     try:
         instant = datetime.fromisoformat(at) if at else datetime.now(UTC)
     except ValueError:
-        err.print(f"[bold red]error:[/] --at: {at!r} is not an ISO 8601 instant")
+        err.print(f"[bold red]error:[/] --at: {escape(repr(at))} is not an ISO 8601 instant")
         raise typer.Exit(2) from None
     if instant.tzinfo is None:
         err.print("[bold red]error:[/] --at: give the instant's UTC offset, e.g. 2026-11-23T21:00+01:00")

@@ -28,17 +28,14 @@ def explain(
     from rich.console import Console
 
     from karpenter_infra.catalog.explain import explain_data, render
+    from karpenter_infra.cli import user_errors
     from karpenter_infra.errors import SpecError
     from karpenter_infra.stack import load_stack
 
-    err = Console(stderr=True, soft_wrap=True)
-    try:
+    with user_errors():  # one line, exit 2, the message printed as written (never read as console markup)
         report = load_stack(stack, project_dir).fleet().catalog_report
         if group is not None and group not in report.pools:
             raise SpecError.one(f"stack {stack!r}", "--group", f"no node group {group!r}: {', '.join(report.pools)}")
-    except SpecError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
     data = explain_data(report, group)
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
@@ -53,6 +50,7 @@ def refresh(
 ) -> None:
     """Write the region's catalog from EC2 DescribeInstanceTypes and the Pricing API (needs AWS credentials)."""
     from rich.console import Console
+    from rich.markup import escape
 
     from karpenter_infra.catalog.data_format import dump
     from karpenter_infra.catalog.model import shipped_catalog
@@ -71,10 +69,10 @@ def refresh(
     try:
         data, notes = build(region, ec2, pricing, shipped_catalog(), price_error=(BotoCoreError, ClientError))
     except (BotoCoreError, ClientError) as exc:
-        err.print(f"[bold red]error:[/] ec2 DescribeInstanceTypes in {region}: {exc}", highlight=False)
+        err.print(f"[bold red]error:[/] ec2 DescribeInstanceTypes in {region}: {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     for note in notes:
-        err.print(f"[yellow]warning:[/] {note}", highlight=False)
+        err.print(f"[yellow]warning:[/] {escape(note)}", highlight=False)
     text = dump(data)
     if out is None:
         sys.stdout.write(text)

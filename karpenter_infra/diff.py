@@ -180,6 +180,9 @@ def _field_change(
     key = _requirement_key(path) if kind == "NodePool" else None
     if key is not None and path.endswith("].minValues"):
         return FieldChange(path, before, after, Impact.BEHAVIOUR, "flexibility floor: existing nodes still match")
+    if key is not None and isinstance(before, list) and isinstance(after, list) and sorted(before) == sorted(after):
+        # Values are a set to Karpenter (nodes match on labels): another order admits exactly the same nodes.
+        return FieldChange(path, before, after, Impact.BEHAVIOUR, "reordered: the same values")
     if key is not None and key in widened:
         return FieldChange(path, before, after, Impact.BEHAVIOUR, "widens: existing nodes still match")
     return FieldChange(path, before, after, impact(kind, path, what))

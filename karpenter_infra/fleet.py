@@ -87,10 +87,14 @@ class Fleet:
                 *rbac(off_hours, defaults.off_hours_namespace),
                 config_map(off_hours, defaults.off_hours_namespace),
             ]
-        # Headroom and off-hours may share one namespace: it is one object.
+        # Headroom and off-hours may share one namespace: it is one object. A referenced headroom namespace is
+        # someone else's even when off-hours shares it: rendering it would make `pulumi destroy` delete it.
+        referenced = None if defaults.create_headroom_namespace else ("Namespace", defaults.headroom_namespace)
         first: dict[tuple[str, str], Manifest] = {}
         for manifest in self._shared:
-            first.setdefault((manifest["kind"], manifest["metadata"]["name"]), manifest)
+            identity = (manifest["kind"], manifest["metadata"]["name"])
+            if identity != referenced:
+                first.setdefault(identity, manifest)
         self._shared = list(first.values())
 
     def _render(self, group: ResolvedNodeGroup) -> list[Manifest]:

@@ -147,3 +147,16 @@ def test_a_group_on_an_existing_node_class_is_a_warning_that_says_what_the_plan_
     [finding] = [f for f in findings if f.field == "existing_node_class"]
     assert str(finding).startswith("nodegroup 'ext': existing_node_class: EC2NodeClass 'team-x' is not rendered here")
     assert "iam:PassRole" in finding.message and "access entry" in finding.message
+
+
+@pytest.mark.parametrize("backend", ["karpenter", "auto-mode"])
+def test_reserved_capacity_without_reservations_warns_on_either_backend(backend: str) -> None:
+    """Both backends launch ``reserved`` nodes only into the reservations the node class selects."""
+    defaults = NodeGroupDefaults(cluster_name="c", catalog_warnings_off=list(CatalogWarning))
+    group = NodeGroup(name="r", instances=Instances(capacity_types=["spot", "reserved"]))
+    built = Fleet(defaults, [group], node_role="KarpenterNodeRole-c", backend=backend)
+    found = [str(f) for f in check(platform(backend=backend), built)]
+    assert [f for f in found if "capacity_types" in f] == [
+        "nodegroup 'r': instances.capacity_types: 'reserved' has no capacity reservations to launch into (the node "
+        "class sets no capacity_reservation_selector_terms), so only the other capacity types launch"
+    ]

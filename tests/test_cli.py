@@ -329,3 +329,26 @@ def test_a_model_error_inside_a_running_program_names_the_program_line(tmp_path:
     result = runner.invoke(app, ["plan", "--program", "bad_program:main", "--project-dir", str(tmp_path)])
     line = one_error_line(result)
     assert line.startswith("error: nodegroup 'late' (bad_program.py:5): capacity_spread: start (9) must not be")
+
+
+@pytest.mark.parametrize("command", ["render", "explain", "schedule", "diff"])
+def test_an_error_quoting_brackets_is_printed_verbatim_by_every_command(tmp_path: Path, command: str) -> None:
+    """A value such as ``[/x]`` in an error is the user's text, never console markup (which would crash)."""
+    project = copy_project(tmp_path)
+    (project / "stacks" / "nodegroups" / "brackets.py").write_text(
+        "from karpenter_infra import NodeGroup, NodeGroupDefaults\n"
+        "DEFAULTS = NodeGroupDefaults(cluster_name='karpenter-dev')\n"
+        "NODEGROUPS = [NodeGroup(name='web', labels={'team': '[/x]'})]\n"
+    )
+    config = yaml.safe_load((project / "stacks" / "Pulumi.dev.yaml").read_text())
+    config["config"]["karpenter-infra:platform"]["nodegroups"] = "stacks.nodegroups.brackets"
+    (project / "stacks" / "Pulumi.brackets.yaml").write_text(yaml.safe_dump(config))
+    result = runner.invoke(app, [command, "-s", "brackets", "--project-dir", str(project)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: nodegroup 'web': labels['team']: value '[/x]' must be [-A-Za-z0-9_.]")
+    assert result.stderr.count("\n") == 1
+
+
+def test_schedule_prints_a_bad_instant_verbatim() -> None:
+    result = runner.invoke(app, ["schedule", "-s", "dev", "--at", "[/x]", "--project-dir", str(PROJECT)])
+    assert (result.exit_code, result.stderr) == (2, "error: --at: '[/x]' is not an ISO 8601 instant\n")

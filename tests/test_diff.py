@@ -339,3 +339,14 @@ def test_an_immutable_field_is_reported_as_recreating_the_object() -> None:
     (change,) = diff_manifests([base], [head])
     assert change.impact is Impact.RECREATE
     assert "changed PriorityClass p  [RECREATES the object (a field the API cannot update)]" in report([change])
+
+
+def test_reordered_requirement_values_are_named_a_reordering_not_a_widening() -> None:
+    """The importer's report compares the chart's order with our sorted one: the same values are no wider."""
+    family = "karpenter.k8s.aws/instance-family"
+    arch = requirement("kubernetes.io/arch", "In", "amd64")
+    chart = pool(template__spec__requirements=[requirement(family, "In", "m6a", "c6a"), arch])
+    ours = pool(template__spec__requirements=[requirement(family, "In", "c6a", "m6a"), arch])
+    [change] = diff_manifests([chart], [ours])
+    assert not change.replaces_nodes
+    assert [(f.impact, f.note) for f in change.fields] == [(Impact.BEHAVIOUR, "reordered: the same values")]

@@ -159,6 +159,7 @@ def deploy_auto_mode(
     *,
     context: pulumi.Output[AwsContext],
     node_roles: Mapping[str, str],
+    adopt: Mapping[str, str] | None = None,
 ) -> AutoModeOutputs:
     """The children of ``KarpenterPlatform`` on Auto Mode, one line each. ``node_roles``: every role nodes use."""
     spec = platform.cluster
@@ -206,6 +207,7 @@ def deploy_auto_mode(
         # The NodeClass CRDs exist once the cluster runs Auto Mode; nodes can join once their access exists.
         depends_on=[cluster, discovery, *access],
         provider=cluster.provider,
+        adopt=adopt,  # live objects (import-helm-values' ADOPT) are imported, not created, as on karpenter
         opts=child(parent),
     )
     return AutoModeOutputs(

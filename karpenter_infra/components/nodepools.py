@@ -150,8 +150,9 @@ def _resource(name: str, manifest: dict[str, Any], opts: pulumi.ResourceOptions)
             metadata=metadata,
             value=manifest["value"],
             global_default=manifest["globalDefault"],
-            preemption_policy=manifest["preemptionPolicy"],
-            description=manifest["description"],
+            # Left out when unset: adoption keeps a live class's unset (immutable) policy as the chart had it.
+            preemption_policy=manifest.get("preemptionPolicy"),
+            description=manifest.get("description"),
             opts=opts,
         )
     if kind == "Namespace":

@@ -70,7 +70,7 @@ class KarpenterPlatform(pulumi.ComponentResource):
         context = aws_context(platform.partition, platform.region, platform.account_id)
         if auto_mode:
             # The one dispatch point: AWS runs Karpenter, so none of the self-managed parts below exist.
-            auto = deploy_auto_mode(self, name, platform, fleet, context=context, node_roles=access)
+            auto = deploy_auto_mode(self, name, platform, fleet, context=context, node_roles=access, adopt=adopt)
             self._publish_auto_mode(auto)
             return
         cluster = EksCluster(f"{name}-cluster", spec, platform.iam.identity, opts=child(self))

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from karpenter_infra import Fleet, Headroom, NodeGroup, NodeGroupDefaults
+from karpenter_infra import Fleet, Headroom, HeadroomPriorityClass, NodeGroup, NodeGroupDefaults
 from karpenter_infra.adoption import import_ids, resource_name
 from karpenter_infra.components.nodepools import NodePoolSet
 from karpenter_infra.plan import mocks
@@ -75,3 +75,64 @@ def test_a_stack_module_with_adopt_imports_its_live_objects(monkeypatch: pytest.
     mocks.run_program(lambda: deploy(stack))
     assert seen["nodepool-default-amd64"] == ("default-amd64", True)
     assert all(not import_id for name, (import_id, _) in seen.items() if name != "nodepool-default-amd64")
+
+
+def test_a_priority_class_left_as_the_chart_had_it_is_registered_as_rendered() -> None:
+    """Adoption keeps a live PriorityClass's unset ``preemptionPolicy`` (immutable) and its description: the
+    resource must carry exactly the rendered fields, not fail on the ones left out."""
+    chart_like = HeadroomPriorityClass(preemption_policy=None, description=None, labels={})
+    defaults = NodeGroupDefaults(cluster_name="c", headroom_priority_class=chart_like)
+    manifests = Fleet(defaults, [NodeGroup(name="web", headroom=[Headroom(size="small")])], node_role="n").manifests()
+    result = mocks.run_program(lambda: NodePoolSet("fleet", manifests))
+    inputs = result.one("kubernetes:scheduling.k8s.io/v1:PriorityClass").inputs
+    assert "preemptionPolicy" not in inputs and "description" not in inputs
+    assert (inputs["value"], inputs["globalDefault"]) == (-1_000_000, False)
+
+
+def test_the_module_the_importer_writes_plans_through_the_stack_path(tmp_path: Path) -> None:
+    """The README's migration path: import the chart's values (adoption, the default), point a stack at the module,
+    plan. Every live object is imported, nothing else is."""
+    from karpenter_infra.importer.command import import_helm_values
+
+    values = Path(__file__).resolve().parents[1] / "importer" / "values" / "prod"
+    imported = import_helm_values([values / name for name in ("common.yaml", "nodegroups.yaml", "override.yaml")])
+    (tmp_path / "imported.py").write_text(imported.output)
+    project = Path(__file__).resolve().parents[2]
+    stack_text = (project / "stacks" / "Pulumi.dev.yaml").read_text()
+    stack_text = stack_text.replace("stacks.nodegroups.dev", "imported").replace(
+        "name: karpenter-dev", "name: Prod_EKS"
+    )
+    stack_text = stack_text.replace(
+        "    karpenter:\n",
+        "    iam:\n      instance_profile_roles: {KarpenterWindowsProfile: KarpenterWindows}\n    karpenter:\n",
+    )
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text(stack_text)
+    stack = load_stack("dev", tmp_path)
+    assert stack.adopt == imported.adopt and stack.adopt
+
+    result = mocks.run_program(lambda: deploy(stack))
+    priority_class = result.one("kubernetes:scheduling.k8s.io/v1:PriorityClass")
+    assert "preemptionPolicy" not in priority_class.inputs  # the chart's, kept: the API refuses to change it
+    fleet_resources = {r.name for r in result.resources if (r.parent or "").endswith("karpenter-fleet")}
+    assert set(stack.adopt) <= fleet_resources
+
+
+def test_adopt_reaches_the_fleet_on_auto_mode_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both backends hand ``adopt`` to the fleet: a live object the stack renders is imported and kept on destroy,
+    never created a second time next to the live one."""
+    import dataclasses
+
+    project = Path(__file__).resolve().parents[2]
+    adopt = {"priorityclass-karpenter-headroom": "karpenter-headroom"}
+    stack = dataclasses.replace(load_stack("auto", project), adopt=adopt)
+    seen: dict[str, tuple[str, bool]] = {}
+    original = mocks.RecordingMonitor.RegisterResource
+
+    def register(self: mocks.RecordingMonitor, request: Any) -> Any:
+        seen[request.name] = (request.importId, request.retainOnDelete)
+        return original(self, request)
+
+    monkeypatch.setattr(mocks.RecordingMonitor, "RegisterResource", register)
+    mocks.run_program(lambda: deploy(stack))
+    assert seen["priorityclass-karpenter-headroom"] == ("karpenter-headroom", True)

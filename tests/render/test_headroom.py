@@ -143,3 +143,24 @@ def test_selector_requirements_are_checked_the_way_kubernetes_checks_them() -> N
     with pytest.raises(ValidationError, match="Exists takes no values"):
         LabelSelectorRequirement(key="app", operator="Exists", values=["x"])
     assert LabelSelectorRequirement(key="app", operator="NotIn", values=["a", "b"]).values == ["a", "b"]
+
+
+def test_a_referenced_headroom_namespace_is_not_created_by_off_hours_sharing_it() -> None:
+    """``create_headroom_namespace=False`` means the namespace is someone else's, even when the off-hours
+    CronJobs run in it too: rendering it would make ``pulumi destroy`` delete it and all it holds."""
+    from karpenter_infra import OffHours
+
+    defaults = NodeGroupDefaults(
+        cluster_name="t", headroom_namespace="capacity", off_hours_namespace="capacity", create_headroom_namespace=False
+    )
+    group = NodeGroup(
+        name="web", headroom=[Headroom(size="small")], off_hours=OffHours(down="0 20 * * 1-5", up="0 7 * * 1-5")
+    )
+    manifests = Fleet(defaults, [group], node_role="nodes").manifests()
+    assert not [m for m in manifests if m["kind"] == "Namespace"]
+    assert {m["kind"] for m in manifests} >= {"CronJob", "ServiceAccount", "Deployment"}
+    owned = NodeGroupDefaults(cluster_name="t", headroom_namespace="capacity", off_hours_namespace="capacity")
+    names = [
+        m["metadata"]["name"] for m in Fleet(owned, [group], node_role="nodes").manifests() if m["kind"] == "Namespace"
+    ]
+    assert names == ["capacity"]  # created once when the fleet owns it
