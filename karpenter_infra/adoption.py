@@ -7,8 +7,10 @@ it. Pulumi's Kubernetes provider names objects ``namespace/name`` (namespaced) o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from karpenter_infra.errors import SpecError, did_you_mean
 
 
 def resource_name(manifest: dict[str, Any]) -> str:
@@ -31,3 +33,14 @@ def import_ids(manifests: Iterable[dict[str, Any]], live: Iterable[dict[str, Any
         for m in sorted(manifests, key=resource_name)
         if (m["kind"], import_id(m)) in existing
     }
+
+
+def check_adopt(manifests: Iterable[dict[str, Any]], adopt: Mapping[str, str]) -> None:
+    """Every key of ``adopt`` names an object the fleet renders.
+
+    A stale key (a renamed group, an EC2NodeClass id after a switch to Auto Mode) would adopt nothing: the first
+    ``pulumi up`` would then try to create an object that is live, next to the one it was meant to take over.
+    """
+    names = {resource_name(m) for m in manifests}
+    for key in sorted(set(adopt) - names):
+        raise SpecError.one("adopt", key, "no object of the fleet has this resource name" + did_you_mean(key, names))

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from karpenter_infra.adoption import resource_name
+from karpenter_infra.adoption import check_adopt, resource_name
 from karpenter_infra.components.base import child, token
 
 __all__ = ["NodePoolSet", "references", "resource_name"]
@@ -58,6 +58,7 @@ class NodePoolSet(pulumi.ComponentResource):
         """``adopt``: resource name -> id of a live object to import instead of create (what
         ``import-helm-values`` writes as ``ADOPT``). Adopted objects are kept on ``pulumi destroy`` unless
         ``delete_adopted``: the stack did not create them, so it does not take them away."""
+        check_adopt(manifests, adopt or {})  # before anything is registered
         super().__init__(token("NodePoolSet"), name, None, opts)
         if kubeconfig is not None and provider is None:
             # Standalone: the provider is the component's own child, so it is created and deleted with the fleet.

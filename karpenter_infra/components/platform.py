@@ -8,6 +8,7 @@ from typing import cast
 import pulumi
 import pulumi_aws as aws
 
+from karpenter_infra.adoption import check_adopt
 from karpenter_infra.aws.arns import AwsContext
 from karpenter_infra.checks import Finding, check, node_role_access
 from karpenter_infra.components.automode import AutoModeOutputs, deploy_auto_mode
@@ -59,6 +60,7 @@ class KarpenterPlatform(pulumi.ComponentResource):
         # rules) runs here, once, before the first resource is registered: a bad stack never half-deploys, and a
         # program using the components gets the same errors as the CLI.
         self.findings: list[Finding] = check(platform, fleet)
+        check_adopt(fleet.manifests(), adopt or {})
         auto_mode = platform.backend == Backend.AUTO_MODE
         access = node_role_access(platform, fleet)  # the data behind one of those checks: no second validation
         super().__init__(token("KarpenterPlatform"), name, None, opts)

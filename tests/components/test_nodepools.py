@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from karpenter_infra import Fleet, Headroom, HeadroomPriorityClass, NodeGroup, NodeGroupDefaults
+from karpenter_infra import Fleet, Headroom, HeadroomPriorityClass, NodeGroup, NodeGroupDefaults, SpecError
 from karpenter_infra.adoption import import_ids, resource_name
 from karpenter_infra.components.nodepools import NodePoolSet
+from karpenter_infra.components.platform import KarpenterPlatform
 from karpenter_infra.plan import mocks
 from karpenter_infra.program import deploy
 from karpenter_infra.stack import load_stack
@@ -136,3 +137,19 @@ def test_adopt_reaches_the_fleet_on_auto_mode_too(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(mocks.RecordingMonitor, "RegisterResource", register)
     mocks.run_program(lambda: deploy(stack))
     assert seen["priorityclass-karpenter-headroom"] == ("karpenter-headroom", True)
+
+
+def test_a_stale_adopt_key_is_refused_before_anything_is_registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key that names no rendered object would adopt nothing: the live object would be created a second time."""
+    with pytest.raises(
+        SpecError, match=r"^adopt: nodepool-web-arm64: no object .* \(did you mean 'nodepool-web-amd64'"
+    ):
+        _registered(monkeypatch, adopt={"nodepool-web-arm64": "web-arm64"})
+    project = Path(__file__).resolve().parents[2]
+    stack = load_stack("dev", project)
+    seen = _recorded(monkeypatch)
+    with pytest.raises(SpecError, match=r"^adopt: nodepool-gone-amd64: no object of the fleet"):
+        mocks.run_program(
+            lambda: KarpenterPlatform("karpenter", stack.platform, stack.fleet(), adopt={"nodepool-gone-amd64": "x"})
+        )
+    assert list(seen) == ["karpenter-infra-dev"]  # the stack itself, which the runtime registers; nothing else
