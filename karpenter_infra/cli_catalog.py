@@ -28,12 +28,18 @@ def explain(
     from rich.console import Console
 
     from karpenter_infra.catalog.explain import explain_data, render
+    from karpenter_infra.checks import check
     from karpenter_infra.cli import user_errors
     from karpenter_infra.errors import SpecError
     from karpenter_infra.stack import load_stack
 
     with user_errors():  # one line, exit 2, the message printed as written (never read as console markup)
-        report = load_stack(stack, project_dir).fleet().catalog_report
+        loaded = load_stack(stack, project_dir)
+        fleet = loaded.fleet()
+        # The one validation path: what plan refuses (a fleet for another cluster...) explain refuses too. Its
+        # warnings are plan's to print; the catalog's own are in the table.
+        check(loaded.platform, fleet)
+        report = fleet.catalog_report
         if group is not None and group not in report.pools:
             raise SpecError.one(f"stack {stack!r}", "--group", f"no node group {group!r}: {', '.join(report.pools)}")
     data = explain_data(report, group)

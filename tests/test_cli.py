@@ -352,3 +352,11 @@ def test_an_error_quoting_brackets_is_printed_verbatim_by_every_command(tmp_path
 def test_schedule_prints_a_bad_instant_verbatim() -> None:
     result = runner.invoke(app, ["schedule", "-s", "dev", "--at", "[/x]", "--project-dir", str(PROJECT)])
     assert (result.exit_code, result.stderr) == (2, "error: --at: '[/x]' is not an ISO 8601 instant\n")
+
+
+def test_explain_refuses_what_plan_refuses(tmp_path: Path) -> None:
+    """explain runs the same checks as plan: a fleet built for another cluster is one line, exit 2."""
+    project = copy_project(tmp_path)
+    stack_with(project, "other", lambda c: c["karpenter-infra:platform"]["cluster"].update(name="shop-prod"))
+    line = one_error_line(runner.invoke(app, ["explain", "-s", "other", "--project-dir", str(project)]))
+    assert line.startswith("error: defaults: cluster_name: 'karpenter-dev' differs from the platform's cluster.name")
