@@ -58,6 +58,11 @@ class SelfManagedKarpenter:
         validate_manifest(manifest)
 
 
+#: Every kind a backend renders as a node class: every field of one is launch configuration, and a pool's
+#: ``nodeClassRef`` points at one.
+NODE_CLASS_KINDS: tuple[str, ...] = (SelfManagedKarpenter.node_class_kind, AutoModeBackend.node_class_kind)
+
+
 def backend_for(backend: Backend | str, defaults: NodeGroupDefaults, nodegroups: Sequence[NodeGroup]) -> NodeBackend:
     """The backend a stack names, bound to its nodegroup list (which it checks for what it cannot express)."""
     if Backend(backend) is Backend.AUTO_MODE:

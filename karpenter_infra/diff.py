@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from karpenter_infra.automode.migration import backend_change, describe
+from karpenter_infra.backends import NODE_CLASS_KINDS
 
 Manifest = dict[str, Any]
 MISSING = object()
@@ -31,7 +32,7 @@ class Impact(StrEnum):
 
 
 #: Kinds whose objects own nodes: removing one removes its nodes.
-NODE_KINDS = ("NodePool", "EC2NodeClass", "NodeClass")
+NODE_KINDS = ("NodePool", *NODE_CLASS_KINDS)
 
 
 def category(manifest: Manifest) -> Impact:
@@ -47,9 +48,6 @@ def category(manifest: Manifest) -> Impact:
         return Impact.MONITORING
     return Impact.OTHER
 
-
-#: Self-managed Karpenter's node class and EKS Auto Mode's: every field of either is launch configuration.
-_NODE_CLASS_KINDS = ("EC2NodeClass", "NodeClass")
 
 #: NodePool paths that change how Karpenter behaves but not the nodes it launched.
 _NODEPOOL_BEHAVIOUR = ("spec.weight", "spec.limits", "spec.disruption", "spec.replicas")
@@ -71,7 +69,7 @@ def impact(kind: str, path: str, other: Impact = Impact.HEADROOM) -> Impact:
         return Impact.RECREATE
     if kind == "NodePool":
         return Impact.BEHAVIOUR if path.startswith(_NODEPOOL_BEHAVIOUR) else Impact.DRIFT
-    if kind in _NODE_CLASS_KINDS:
+    if kind in NODE_CLASS_KINDS:
         # Every EC2NodeClass field is part of the launch configuration: changing one drifts the nodes using it.
         return Impact.DRIFT
     return other

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from karpenter_infra.adoption import check_adopt, resource_name
+from karpenter_infra.backends import NODE_CLASS_KINDS
 from karpenter_infra.components.base import child, token
 
 __all__ = ["NodePoolSet", "references", "resource_name"]
@@ -27,8 +28,6 @@ _PHASES = {
     "ClusterRoleBinding": 1,
 }
 _LAST_PHASE = 2
-#: Self-managed Karpenter's node class and EKS Auto Mode's.
-NODE_CLASS_KINDS = ("EC2NodeClass", "NodeClass")
 _NODE_CLASS_REF = ["spec.template.spec.nodeClassRef.group", "spec.template.spec.nodeClassRef.kind"]
 
 
