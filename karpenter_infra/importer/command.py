@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
 from karpenter_infra.adoption import import_ids
 from karpenter_infra.errors import SpecError
 from karpenter_infra.fleet import Fleet
