@@ -115,7 +115,8 @@ def test_duplicate_keys_warn_and_the_last_wins() -> None:
         warnings.simplefilter("always")
         data = load_yaml("a: 1\nb: 2\na: 3\n", source="stack.yaml")
     assert data == {"a": 3, "b": 2}
-    assert [str(w.message) for w in caught] == ["stack.yaml: line 3: key 'a' repeated in one mapping; the last one wins"]
+    message = "stack.yaml: line 3: key 'a' repeated in one mapping; the last one wins"
+    assert [str(w.message) for w in caught] == [message]
     assert caught[0].category is YamlWarning
 
 
