@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from karpenter_infra.aws.policies import NODE_ROLE_MANAGED_POLICIES, check_statement, extra_statements_policy
+from karpenter_infra.aws.policies import NODE_ROLE_MANAGED_POLICIES
+from karpenter_infra.aws.policies.extra import check_statement, extra_statements_policy
 from karpenter_infra.errors import FieldProblem, shown
 
 #: "Amazon EKS Auto Mode node IAM role": the two policies the library attaches to the Auto Mode node role.
