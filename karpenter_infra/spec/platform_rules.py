@@ -24,8 +24,8 @@ from karpenter_infra.rules.names import (
     qualified_name_problem,
     subdomain_problem,
 )
-from karpenter_infra.rules.quantities import QuantityError, parse_quantity
 from karpenter_infra.rules.tags import id_problem, role_name_problem
+from karpenter_infra.scheduling.quantity import QuantityError, parse_quantity_suffix
 
 
 def checked(problem: Callable[[str], str | None]) -> AfterValidator:
@@ -43,7 +43,7 @@ def _quantity(kind: str) -> Callable[[str], str | None]:
 
     def problem(text: str) -> str | None:
         try:
-            value, suffix = parse_quantity(text)
+            value, suffix = parse_quantity_suffix(text)
         except QuantityError:
             example = "1, 500m" if kind == "cpu" else "1Gi, 512Mi; GB is no Kubernetes unit, G or Gi are"
             return f"{shown(text)} is not a {kind} quantity (like {example})"
