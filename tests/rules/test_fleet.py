@@ -8,7 +8,7 @@ import pytest
 
 from karpenter_infra.fleet import Fleet
 from karpenter_infra.ledger import Finding
-from tests.rules.support import accepted, build, refused, refused_group
+from tests.rules.support import accepted, build, refused_group
 
 SPOT = {"instances": {"capacity_types": ["spot"]}}
 ON_DEMAND = {"instances": {"capacity_types": ["on-demand"]}}
