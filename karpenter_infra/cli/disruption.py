@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from karpenter_infra.cli.common import ProjectOption, StackOption, checked, err, user_errors, warn
+from karpenter_infra.cli.common import ProjectOption, StackOption, checked, err, user_errors
 from karpenter_infra.errors import SpecError
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
-    from karpenter_infra.disruption.report import PoolInput, PoolView
+    from karpenter_infra.disruption.report import PoolInput
     from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
     Manifest = dict[str, Any]
@@ -111,13 +111,6 @@ def disruption(
             raise SpecError.one("disruption", "--at", f"{at!r}: {exc}") from None
         if svg is not None and svg.is_dir():
             raise SpecError.one("disruption", "--svg", f"{svg} is a directory; give a file name")
-    warn(
-        f"nodegroup {pool.group!r}: budgets[{w.budget}]: {w.message} [{w.rule}]"
-        if w.budget is not None
-        else f"nodegroup {pool.group!r}: budgets: {w.message} [{w.rule}]"
-        for pool in _first_per_group(view.pools)
-        for w in pool.warnings
-    )
     if svg is not None:
         svg.write_text(draw(view, stack))
         err.print(f"wrote {svg}")
@@ -133,11 +126,3 @@ def disruption(
         )
         out.append("".join(text.rollout(p.rollout, p.name) for p in view.pools if p.rollout is not None))
     sys.stdout.write("\n".join(out))
-
-
-def _first_per_group(views: Sequence[PoolView]) -> list[PoolView]:
-    """Pools of one group share its budgets: warn once per group."""
-    first: dict[str, PoolView] = {}
-    for view in views:
-        first.setdefault(view.group, view)
-    return list(first.values())

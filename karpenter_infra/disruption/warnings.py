@@ -7,15 +7,19 @@ message)``; the rule ids are what a user switches a warning off by.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from karpenter_infra.disruption.budgets import Budget, BudgetError, budgets, schedule_of
 from karpenter_infra.disruption.cron import Every
 from karpenter_infra.disruption.windows import WEEK, windows
+from karpenter_infra.errors import nodegroup_owner
 from karpenter_infra.rules.quantities import QuantityError, parse_quantity
+
+if TYPE_CHECKING:
+    from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
 #: A fixed Monday, 00:00 UTC: "the whole week" is judged on the same week for every run (deterministic output).
 REFERENCE_WEEK = datetime(2024, 1, 1, tzinfo=UTC)
@@ -227,3 +231,34 @@ def _clock(expression: str) -> str | None:
     if len(fields) != 5 or not (fields[0].isdigit() and fields[1].isdigit()):
         return None
     return f"{int(fields[1]):02d}:{int(fields[0]):02d}"
+
+
+def nodepool_view(group: ResolvedNodeGroup) -> dict[str, Any]:
+    """The parts of a group's NodePool the budget warnings read, as ``render/nodepool.py`` renders them."""
+    rendered = []
+    for budget in group.budgets:
+        item: dict[str, Any] = {"nodes": budget.nodes}
+        if budget.reasons is not None:
+            item["reasons"] = sorted(str(r) for r in budget.reasons)
+        if budget.schedule is not None:
+            item["schedule"], item["duration"] = budget.schedule, budget.duration
+        rendered.append(item)
+    disruption = {
+        "consolidationPolicy": group.consolidation_policy,
+        "consolidateAfter": group.consolidate_after,
+        "budgets": rendered,
+    }
+    return {"spec": {"disruption": disruption, "limits": dict(group.limits)}}
+
+
+def group_warnings(groups: Sequence[ResolvedNodeGroup]) -> list[tuple[str, str, str]]:
+    """Plan-time budget warnings, ``(owner, field, message)``, each naming the group and the budget index."""
+    found = []
+    for group in groups:
+        if not group.renders_nodepool or group.replicas is not None:
+            continue  # a static pool (replicas) is never consolidated, and drift replaces nodes regardless of size
+        off = group.off_hours
+        for warning in budget_warnings(nodepool_view(group), None if off is None else (off.up, off.down, off.timezone)):
+            field = "budgets" if warning.budget is None else f"budgets[{warning.budget}]"
+            found.append((nodegroup_owner(group.name), field, f"{warning.message} [{warning.rule}]"))
+    return found

@@ -119,3 +119,33 @@ def test_warning(
 )
 def test_sensible_budgets_are_quiet(nodepool: dict[str, Any]) -> None:
     assert budget_warnings(nodepool, ("0 7 * * 1-5", "0 20 * * 1-5", "UTC")) == []
+
+
+def test_plan_time_checks_name_the_group_and_budget_index() -> None:
+    from karpenter_infra import Budget, Fleet, NodeGroup, NodeGroupDefaults, OffHours
+    from karpenter_infra.catalog.warnings import CatalogWarning
+    from karpenter_infra.checks import check
+    from karpenter_infra.spec.platform import PlatformSpec
+
+    spec = PlatformSpec.model_validate(
+        {
+            "nodegroups": "x",
+            "cluster": {"name": "c", "vpc_id": "vpc-0a", "private_subnet_ids": ["subnet-0a", "subnet-0b"]},
+        }
+    )
+    defaults = NodeGroupDefaults(cluster_name="c", catalog_warnings_off=list(CatalogWarning))
+    frozen = NodeGroup(name="frozen", budgets=[Budget(nodes="10%"), Budget(nodes=0, reasons=["Drifted"])])
+    local = NodeGroup(
+        name="local",
+        budgets=[Budget(nodes="0", schedule="0 7 * * 1-5", duration="10h")],
+        off_hours=OffHours(down="0 20 * * 1-5", up="0 7 * * 1-5", timezone="Europe/Berlin"),
+    )
+    quiet = NodeGroup(name="quiet")
+    messages = [str(f) for f in check(spec, Fleet(defaults, [frozen, local, quiet], node_role="R"))]
+    assert [m for m in messages if "budget" in m] == [
+        "nodegroup 'frozen': budgets[1]: budget 1 blocks Drifted at all times: drift will never roll out (AMI and "
+        "node-class changes never reach the nodes) [budget-blocks-forever]",
+        "nodegroup 'local': budgets[0]: schedule '0 7 * * 1-5' starts at 07:00 UTC, the same clock time the "
+        "off-hours schedule uses in Europe/Berlin: budget schedules are always UTC, so convert it if 07:00 "
+        "Europe/Berlin was meant [budget-local-time]",
+    ]
