@@ -16,7 +16,7 @@ from karpenter_infra.disruption.budgets import Budget, BudgetError, budgets, sch
 from karpenter_infra.disruption.cron import Every
 from karpenter_infra.disruption.windows import WEEK, windows
 from karpenter_infra.errors import nodegroup_owner
-from karpenter_infra.rules.quantities import QuantityError, parse_quantity
+from karpenter_infra.scheduling.quantity import QuantityError, parse_quantity
 
 if TYPE_CHECKING:
     from karpenter_infra.spec.resolved import ResolvedNodeGroup
@@ -156,7 +156,7 @@ def _limit_nodes(nodepool: Mapping[str, Any]) -> int | None:
     if raw is None:
         return None
     try:
-        value = parse_quantity(str(raw))[0]
+        value = parse_quantity(str(raw))
     except QuantityError:
         return None
     return int(value)
