@@ -10,8 +10,8 @@ callables and methods that change data. It does not bound work or memory, so thi
   ``s.center(10**9)``, ``s.replace('', s)``, ``'%999999999d' % 1``) are checked before they run;
 - **output**: at most ``MAX_OUTPUT`` characters (EC2 takes 16 KB of user data);
 - **work**: at most ``MAX_STEPS`` steps, counted as template lines executed (a ``sys.settrace`` counter on the
-  template's own code, plus one per Python call the render makes), plus the size of every ``range`` and of the data each filter or method reads, so nested
-  loops, exponential macros and loops over large values stop;
+  template's own code), one per Python call the render makes, the length of every ``range`` and a share of the
+  data each operator, filter or method reads: nested loops, exponential macros and loops over large values stop;
 - **recursion**: Python's own limit, reported as a template error;
 - ``random`` and ``lipsum`` are gone: the same input renders the same bytes.
 """

@@ -59,7 +59,8 @@ def test_the_template_sees_plain_data_only() -> None:
 def test_keys_win_over_dict_methods() -> None:
     group = NodeGroup(
         name="web",
-        user_data_template="{{ group.additional_requirements[0]['values'] }} {{ values.items }} {{ values.keys()|list }}",
+        user_data_template="{{ group.additional_requirements[0]['values'] }} {{ values.items }} "
+        "{{ values.keys()|list }}",
         user_data_values={"items": "mine"},
         additional_requirements=[{"key": "example.com/tier", "operator": "In", "values": ["a"]}],
     )
@@ -231,5 +232,6 @@ def test_the_multi_language_provider_refuses_the_same_way() -> None:
     with pytest.raises(InputPropertiesError) as caught:
         KarpenterInfraProvider().construct("f", "karpenter-infra:index:NodePoolSet", inputs)
     assert caught.value.message == (
-        "nodegroup 'web': userDataTemplate: template refers to something undefined: 'dict object' has no attribute 'parse_raw'"
+        "nodegroup 'web': userDataTemplate: template refers to something undefined: "
+        "'dict object' has no attribute 'parse_raw'"
     )
