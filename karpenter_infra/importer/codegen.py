@@ -53,7 +53,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, float) and not math.isfinite(value):
-        return "float(\"nan\")" if math.isnan(value) else ("float(\"inf\")" if value > 0 else "-float(\"inf\")")
+        return 'float("nan")' if math.isnan(value) else ('float("inf")' if value > 0 else '-float("inf")')
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 14_000:
         return hex(value)  # repr refuses ints past 4300 digits; hex has no limit
     if value is None or isinstance(value, bool | int | float | bytes):
