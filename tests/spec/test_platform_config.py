@@ -22,7 +22,7 @@ BASE: dict[str, Any] = {
 EXISTING = {"endpoint": "https://example.eks.amazonaws.com", "certificate_authority": "Q0E="}
 ARN = "arn:aws:iam::123456789012"
 
-Patch = Callable[[dict[str, Any]], None]
+Patch = Callable[[dict[str, Any]], object]
 
 
 def cluster(**fields: Any) -> Patch:
