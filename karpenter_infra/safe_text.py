@@ -14,8 +14,10 @@ from typing import Any
 #: Longest quoted value in an error; a longer one is cut in the middle of its repr.
 MAX_QUOTED = 80
 
-_SPOOFING = frozenset("\u2028\u2029\u200e\u200f\u061c") | frozenset(chr(c) for c in range(0x202A, 0x202F)) | frozenset(
-    chr(c) for c in range(0x2066, 0x206A)
+_SPOOFING = (
+    frozenset("\u2028\u2029\u200e\u200f\u061c")
+    | frozenset(chr(c) for c in range(0x202A, 0x202F))
+    | frozenset(chr(c) for c in range(0x2066, 0x206A))
 )
 
 
