@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ValidationError
 
+from karpenter_infra.safe_text import printable, quoted
+
 
 class SpecError(Exception):
     """Bad input, pinned to the node group (or other owner) and the fields that carry it.
@@ -21,7 +23,9 @@ class SpecError(Exception):
     def __init__(self, owner: str, issues: Sequence[tuple[str, str]]) -> None:
         self.owner = owner
         self.issues = list(issues)
-        super().__init__("\n".join(f"{owner}: {field}: {problem}" for field, problem in self.issues))
+        # Each part is made terminal-safe once, here: a key or value with control characters prints as escapes.
+        lines = (f"{printable(owner)}: {printable(field)}: {printable(problem)}" for field, problem in self.issues)
+        super().__init__("\n".join(lines))
 
     @classmethod
     def one(cls, owner: str, field: str, problem: str) -> SpecError:
@@ -46,20 +50,6 @@ class FieldProblem(ValueError):
         if isinstance(self.field, tuple):
             return self.field
         return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", self.field))
-
-
-#: The longest value an error message quotes; anything longer is cut, so a secret never prints whole.
-SHOWN_MAX = 60
-
-
-def shown(value: object) -> str:
-    """The one offending value as an error quotes it: ``repr``, shortened; a mapping or list only by its kind."""
-    if isinstance(value, dict):
-        return f"a mapping of {len(value)} keys"
-    if isinstance(value, list | tuple):
-        return f"a list of {len(value)} items"
-    text = repr(value)
-    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 4] + "...'"
 
 
 def nodegroup_owner(name: object) -> str:
@@ -88,7 +78,7 @@ def issues_from(exc: ValidationError, model: type[BaseModel] | None = None) -> l
             loc += cause.parts()
             message = cause.problem
         elif err["type"] not in {"missing", "extra_forbidden"} and "input" in err:
-            message = f"{message}, got {shown(err['input'])}"
+            message = f"{message}, got {quoted(err['input'])}"
         if err["type"] == "extra_forbidden" and model is not None:
             message += did_you_mean(str(err["loc"][-1]), _fields_at(model, err["loc"][:-1]))
         issues.append((loc_to_path(loc), message.removeprefix("Value error, ")))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from karpenter_infra.errors import shown
+from karpenter_infra.safe_text import quoted
 
 #: The day the table below was last checked against the EKS page.
 AS_OF = "2026-12-01"
@@ -42,4 +42,4 @@ def kubernetes_version_problem(version: str) -> str | None:
     if version in SUPPORTED_MINORS:
         return None
     supported = ", ".join(SUPPORTED_MINORS)
-    return f"{shown(version)} is not a Kubernetes version EKS runs (as of {AS_OF}: {supported})"
+    return f"{quoted(version)} is not a Kubernetes version EKS runs (as of {AS_OF}: {supported})"

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from functools import cache
 
 from karpenter_infra.aws.arns import known_partitions
-from karpenter_infra.errors import shown
 from karpenter_infra.rules.tags import TAGS_MAX, tag_problem
+from karpenter_infra.safe_text import quoted
 
 # IAM User Guide, "IAM identifiers" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html)
 # and "Identify AWS resources with ARNs" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html):
@@ -43,18 +43,18 @@ def arn_problem(value: str, service: str, resource: str | None = None, *, aws_ow
     """
     match = _ARN.fullmatch(value)
     if match is None:
-        return f"{shown(value)} is not an ARN (arn:<partition>:{service}:...)"
+        return f"{quoted(value)} is not an ARN (arn:<partition>:{service}:...)"
     partition, found_service, region, account, rest = match.groups()
     if partition not in known_partitions():
-        return f"{shown(value)}: unknown partition {shown(partition)} (known: {', '.join(known_partitions())})"
+        return f"{quoted(value)}: unknown partition {quoted(partition)} (known: {', '.join(known_partitions())})"
     if found_service != service:
-        return f"{shown(value)} is an ARN of {shown(found_service)}, not of {service}"
+        return f"{quoted(value)} is an ARN of {quoted(found_service)}, not of {service}"
     if service == "iam" and region:
-        return f"{shown(value)}: IAM ARNs have no region"
+        return f"{quoted(value)}: IAM ARNs have no region"
     if not (_ACCOUNT.fullmatch(account) or (aws_owned and account == "aws")):
-        return f"{shown(value)}: {shown(account)} is not a 12-digit account id"
+        return f"{quoted(value)}: {quoted(account)} is not a 12-digit account id"
     if resource is not None and _IAM_RESOURCES[resource].fullmatch(rest) is None:
-        return f"{shown(value)} is not an IAM {resource} ARN (...:{resource}/<path/><name>)"
+        return f"{quoted(value)} is not an IAM {resource} ARN (...:{resource}/<path/><name>)"
     return None
 
 
@@ -68,7 +68,7 @@ def kms_key_problem(value: str) -> str | None:
         return None
     problem = arn_problem(value, "kms")
     if problem is None and re.fullmatch(r"arn:[^:]+:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+", value) is None:
-        problem = f"{shown(value)} is not the ARN of a KMS key or alias"
+        problem = f"{quoted(value)} is not the ARN of a KMS key or alias"
     return problem
 
 
@@ -81,10 +81,10 @@ def cidr_problem(value: str) -> str | None:
         try:
             network = ipaddress.ip_network(value, strict=False)
         except ValueError:
-            return f"{shown(value)} is not a CIDR"
-        return f"{shown(value)} has host bits set: the block is {network}"
+            return f"{quoted(value)} is not a CIDR"
+        return f"{quoted(value)} has host bits set: the block is {network}"
     if "/" not in value:
-        return f"{shown(value)} is not a CIDR: give the prefix length ({value}/32 for one address)"
+        return f"{quoted(value)} is not a CIDR: give the prefix length ({value}/32 for one address)"
     return None
 
 
@@ -94,7 +94,7 @@ def base64_problem(value: str) -> str | None:
     try:
         base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        return f"{shown(value)} is not base64 (the cluster's certificateAuthority.data)"
+        return f"{quoted(value)} is not base64 (the cluster's certificateAuthority.data)"
     return None
 
 
@@ -113,7 +113,7 @@ def iam_tag_problem(key: str, value: str) -> str | None:
         bad = next((c for c in text if not _iam_tag_char(c)), None)
         if bad is not None:
             return (
-                f"tag {shown(key)}: {what} has {bad!r}, which IAM refuses on the roles and instance profile "
+                f"tag {quoted(key)}: {what} has {bad!r}, which IAM refuses on the roles and instance profile "
                 "(letters, digits, spaces and _ . : / = + - @)"
             )
     return None
@@ -135,7 +135,7 @@ def tags_problems(tags: Mapping[str, str], *, added: int, iam: bool) -> list[tup
                 problems.append(
                     (
                         key,
-                        f"tag {shown(key)} and {shown(seen[key.lower()])} differ only in case: IAM "
+                        f"tag {quoted(key)} and {quoted(seen[key.lower()])} differ only in case: IAM "
                         "takes tag keys case-insensitively",
                     )
                 )

@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import AfterValidator, Field, ValidationError, ValidatorFunctionWrapHandler, model_validator
 
 from karpenter_infra.aws.arns import region_problem
-from karpenter_infra.errors import FieldProblem, SpecError, issues_from, shown
+from karpenter_infra.errors import FieldProblem, SpecError, issues_from
 from karpenter_infra.monitoring.alerts import AlertThresholds
 from karpenter_infra.rules.tags import role_name_problem
+from karpenter_infra.safe_text import quoted
 from karpenter_infra.spec.automode import AutoModeSpec, Backend, check_auto_mode_platform
 from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.platform_cluster import ClusterSpec
@@ -188,7 +189,7 @@ class KarpenterSpec(Spec):
         if unknown:
             known = ", ".join(dotted(key) for key in LIBRARY_VALUES)
             raise FieldProblem(
-                "extra_values_override", f"{shown(unknown[0])} is not a value the library sets ({known})"
+                "extra_values_override", f"{quoted(unknown[0])} is not a value the library sets ({known})"
             )
         for path, problem in extra_values_problems(self.extra_values, frozenset(self.extra_values_override)):
             raise FieldProblem(("extra_values", *path), problem)

@@ -7,7 +7,8 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from karpenter_infra.aws.formats import tags_problems
-from karpenter_infra.errors import FieldProblem, shown
+from karpenter_infra.errors import FieldProblem
+from karpenter_infra.safe_text import quoted
 from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.names import ClusterName
 from karpenter_infra.spec.platform_rules import (
@@ -44,7 +45,8 @@ class ExistingCluster(Spec):
             host = self.oidc_issuer_url.removeprefix("https://")
             if not self.oidc_provider_arn.endswith(f":oidc-provider/{host}"):
                 raise FieldProblem(
-                    "oidc_provider_arn", f"{shown(self.oidc_provider_arn)} is not the provider of issuer {shown(host)}"
+                    "oidc_provider_arn",
+                    f"{quoted(self.oidc_provider_arn)} is not the provider of issuer {quoted(host)}",
                 )
         return self
 
@@ -78,10 +80,10 @@ class ClusterSpec(Spec):
         for field in ("private_subnet_ids", "public_subnet_ids"):
             repeated = first_duplicate(getattr(self, field))
             if repeated is not None:
-                raise FieldProblem(f"{field}[{repeated[0]}]", f"{shown(repeated[1])} is listed twice")
+                raise FieldProblem(f"{field}[{repeated[0]}]", f"{quoted(repeated[1])} is listed twice")
         both = first_duplicate([*self.private_subnet_ids, *self.public_subnet_ids])
         if both is not None:
-            raise FieldProblem("public_subnet_ids", f"{shown(both[1])} is both a private and a public subnet")
+            raise FieldProblem("public_subnet_ids", f"{quoted(both[1])} is both a private and a public subnet")
         if len(self.private_subnet_ids) < 2:
             raise FieldProblem(
                 "private_subnet_ids", "the controller node group needs at least two private_subnet_ids (two zones)"

@@ -7,7 +7,8 @@ from typing import Any
 
 from karpenter_infra.aws.policies import NODE_ROLE_MANAGED_POLICIES
 from karpenter_infra.aws.policies.extra import check_statement, extra_statements_policy
-from karpenter_infra.errors import FieldProblem, shown
+from karpenter_infra.errors import FieldProblem
+from karpenter_infra.safe_text import quoted
 
 #: "Amazon EKS Auto Mode node IAM role": the two policies the library attaches to the Auto Mode node role.
 AUTO_MODE_NODE_POLICIES = ("AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly")
@@ -37,10 +38,10 @@ def policy_name_collision(arns: list[str], *, auto_mode: bool) -> tuple[int, str
     for index, arn in enumerate(arns):
         name = arn.rsplit("/", 1)[-1]
         if name in builtin:
-            return index, f"{shown(arn)}: the library attaches {name} to the node role already"
+            return index, f"{quoted(arn)}: the library attaches {name} to the node role already"
         if name in seen:
             return index, (
-                f"{shown(arn)} and iam.node_role_policy_arns[{seen[name]}] share the name {name!r}, and with it the "
+                f"{quoted(arn)} and iam.node_role_policy_arns[{seen[name]}] share the name {name!r}, and with it the "
                 "resource name of their attachment"
             )
         seen[name] = index

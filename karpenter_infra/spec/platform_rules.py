@@ -14,7 +14,7 @@ from pydantic import AfterValidator
 
 from karpenter_infra.aws.eks_versions import kubernetes_version_problem
 from karpenter_infra.aws.formats import arn_problem, base64_problem, cidr_problem, kms_key_problem
-from karpenter_infra.errors import FieldProblem, shown
+from karpenter_infra.errors import FieldProblem
 from karpenter_infra.karpenter.chart_values import FEATURE_GATES, VALUES_KEYS
 from karpenter_infra.rules.names import (
     did_you_mean,
@@ -25,6 +25,7 @@ from karpenter_infra.rules.names import (
     subdomain_problem,
 )
 from karpenter_infra.rules.tags import id_problem, role_name_problem
+from karpenter_infra.safe_text import quoted
 from karpenter_infra.scheduling.quantity import QuantityError, parse_quantity_suffix
 
 
@@ -46,11 +47,11 @@ def _quantity(kind: str) -> Callable[[str], str | None]:
             value, suffix = parse_quantity_suffix(text)
         except QuantityError:
             example = "1, 500m" if kind == "cpu" else "1Gi, 512Mi; GB is no Kubernetes unit, G or Gi are"
-            return f"{shown(text)} is not a {kind} quantity (like {example})"
+            return f"{quoted(text)} is not a {kind} quantity (like {example})"
         if value <= 0:
-            return f"{shown(text)}: the controller needs more than zero {kind}"
+            return f"{quoted(text)}: the controller needs more than zero {kind}"
         if kind == "memory" and suffix == "" and value < 1024**2:
-            return f"{shown(text)} is {text} bytes; add a unit (Mi, Gi)"
+            return f"{quoted(text)} is {text} bytes; add a unit (Mi, Gi)"
         return None
 
     return problem
@@ -59,14 +60,14 @@ def _quantity(kind: str) -> Callable[[str], str | None]:
 def _iam_path_problem(path: str) -> str | None:
     # IAM CreateRole ``Path``: 1-512 characters, / alone or /.../ of printable ASCII (IAM API reference).
     if len(path) > 512 or re.fullmatch(r"/(?:[\x21-\x7e]*/)?", path) is None:
-        return f"{shown(path)} is not an IAM path: '/' or '/<segments>/', at most 512 printable characters"
+        return f"{quoted(path)} is not an IAM path: '/' or '/<segments>/', at most 512 printable characters"
     return None
 
 
 def _instance_type_problem(name: str) -> str | None:
     # EC2 "Amazon EC2 instance type naming conventions": <family><generation><attributes>.<size>.
     if re.fullmatch(r"[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[0-9a-z]+", name) is None:
-        return f"{shown(name)} is not an EC2 instance type (like m7i.large)"
+        return f"{quoted(name)} is not an EC2 instance type (like m7i.large)"
     return None
 
 
@@ -101,9 +102,9 @@ AMI_TYPES = (
 
 def _ami_type_problem(ami_type: str) -> str | None:
     if ami_type not in AMI_TYPES:
-        return f"{shown(ami_type)} is not an EKS AMI type{did_you_mean(ami_type, AMI_TYPES)}"
+        return f"{quoted(ami_type)} is not an EKS AMI type{did_you_mean(ami_type, AMI_TYPES)}"
     if ami_type.startswith("WINDOWS_"):
-        return f"{shown(ami_type)}: the Karpenter controller runs on Linux nodes only"
+        return f"{quoted(ami_type)}: the Karpenter controller runs on Linux nodes only"
     return None
 
 
@@ -122,19 +123,19 @@ def ami_architecture_problem(ami_type: str, instance_types: list[str]) -> str | 
     wanted = "arm64" if "_ARM_64" in ami_type else "x86_64"
     other = [t for t in instance_types if instance_architecture(t) != wanted]
     if other:
-        return f"{ami_type} is an {wanted} AMI type, but {shown(other[0])} is {instance_architecture(other[0])}"
+        return f"{ami_type} is an {wanted} AMI type, but {quoted(other[0])} is {instance_architecture(other[0])}"
     return None
 
 
 def _vpc_problem(value: str) -> str | None:
     if re.fullmatch(r"vpc-[0-9a-z]+", value) is None:
-        return f"{shown(value)} is not a VPC id (vpc-0123456789abcdef0)"
+        return f"{quoted(value)} is not a VPC id (vpc-0123456789abcdef0)"
     return None
 
 
 def _https_problem(value: str) -> str | None:
     if re.fullmatch(r"https://[^\s/]+(/\S*)?", value) is None:
-        return f"{shown(value)} is not an https:// URL"
+        return f"{quoted(value)} is not an https:// URL"
     return None
 
 
@@ -236,7 +237,7 @@ def extra_values_problems(
     """``(key path, problem)`` for each top-level key the chart does not read and each library value replaced."""
     for key in values:
         if key not in VALUES_KEYS and key != "global":  # Helm passes ``global`` to every chart
-            yield (str(key),), f"the Karpenter chart reads no value {shown(key)}{did_you_mean(str(key), VALUES_KEYS)}"
+            yield (str(key),), f"the Karpenter chart reads no value {quoted(key)}{did_you_mean(str(key), VALUES_KEYS)}"
     for leaf in _leaves(values):
         for owned, setting in LIBRARY_VALUES.items():
             # A leaf inside the owned value (settings.featureGates.x) or replacing a map that holds it (settings: x).
