@@ -135,7 +135,7 @@ REFUSED: list[tuple[str, Patch, str]] = [
                 "oidc_provider_arn": f"{ARN}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/B",
             }
         ),
-        f"cluster.existing.oidc_provider_arn: '{ARN}:oidc-provider/oidc.eks.eu-wes...' is not the "
+        f"cluster.existing.oidc_provider_arn: '{ARN}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/B' is not the "
         "provider of issuer 'oidc.eks.eu-west-1.amazonaws.com/id/A'",
     ),
     (
@@ -348,10 +348,10 @@ REFUSED: list[tuple[str, Patch, str]] = [
         "region: 'eu-west-1' is not a region of partition 'aws-us-gov' (its regions start with us-gov-)",
     ),
     (
-        "a secret at the root is not printed",
+        "a long value is quoted shortened",
         top(cluster="token-" + "s" * 200),
         "cluster: Input should be a valid dictionary or instance of ClusterSpec, got "
-        "'token-sssssssssssssssssssssssssssssssssssssssssssssssss...'",
+        "'token-" + "s" * 43 + " ... " + "s" * 24 + "'",
     ),
 ]
 
