@@ -61,6 +61,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/fleet.py
+	$(BIN)/python benchmarks/simulate.py
 
 ## Regenerate the golden manifests the render tests compare against; review the YAML diff.
 goldens: $(STAMP)
