@@ -109,6 +109,7 @@ def simulate(
                 reasons=_reasons(scheduler, shape, pools, [p for p, _ in placed], outcome.errors.get(shape.index, {})),
             )
         )
+    _cost_shares(scheduler, results)
     return Simulation(
         workloads=results,
         daemonsets=[
@@ -144,6 +145,14 @@ def _reasons(
             first = next(p for p in pools if p.name == used[0])
             reasons[pool.name] = f"not needed: {first.name} (weight {first.weight}) took the pods first"
     return reasons
+
+
+def _cost_shares(scheduler: Scheduler, results: list[WorkloadResult]) -> None:
+    catalog = scheduler.catalog
+    for claim in scheduler.claims:
+        price = hourly(catalog, cheapest(catalog, claim.options))
+        for index, pods in claim.shapes.items():
+            results[index].hourly_cost_share += price * pods / claim.pods
 
 
 def scheduler_pending(scheduler: Scheduler) -> set[int]:

@@ -33,6 +33,8 @@ class WorkloadResult:
     instance_types: list[str]
     pending: int
     reasons: dict[str, str]
+    #: Its share of the nodes' on-demand cost (each node's price split by pod count); not in the JSON document.
+    hourly_cost_share: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
