@@ -27,7 +27,7 @@ def test_a_change_that_strands_a_workload_exits_three(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output  # without --exit-code it only reports
     assert "CronJob shop/shop-nightly-report: jobs-amd64 (2) -> -, 2 pending" in result.stdout
     assert "BECOMES PENDING" in result.stdout
-    documented = (Path(__file__).resolve().parents[2] / "docs" / "simulate.md").read_text()
+    documented = (Path(__file__).resolve().parents[2] / "docs/simulate.md").read_text()
     line = next(x for x in documented.splitlines() if "BECOMES PENDING" in x and "CronJob" in x)
     assert line in result.stdout.splitlines()
     assert CliRunner().invoke(app, [*args, "--exit-code"]).exit_code == 3

@@ -13,7 +13,7 @@ from karpenter_infra.simulate.result import NOT_MODELLED
 from karpenter_infra.stack import load_stack
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = (ROOT / "docs" / "simulate.md").read_text()
+PAGE = (ROOT / "docs/simulate.md").read_text()
 
 
 def _block(after: str, fence: str) -> str:
