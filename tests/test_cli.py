@@ -351,7 +351,7 @@ def test_an_error_quoting_brackets_is_printed_verbatim_by_every_command(tmp_path
 
 def test_schedule_prints_a_bad_instant_verbatim() -> None:
     result = runner.invoke(app, ["schedule", "-s", "dev", "--at", "[/x]", "--project-dir", str(PROJECT)])
-    assert (result.exit_code, result.stderr) == (2, "error: --at: '[/x]' is not an ISO 8601 instant\n")
+    assert (result.exit_code, result.stderr) == (2, "error: schedule: --at: '[/x]' is not an ISO 8601 instant\n")
 
 
 def test_explain_refuses_what_plan_refuses(tmp_path: Path) -> None:

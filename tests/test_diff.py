@@ -12,7 +12,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from karpenter_infra.cli import EXIT_REPLACES_NODES, app
+from karpenter_infra.cli import app
+from karpenter_infra.cli.diff import EXIT_REPLACES_NODES
 from karpenter_infra.diff import (
     Impact,
     category,

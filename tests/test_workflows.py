@@ -58,7 +58,7 @@ def test_stacks_in_workflows_exist() -> None:
 
 
 def test_diff_workflow_posts_the_diff_and_gates_on_node_replacement() -> None:
-    from karpenter_infra.cli import EXIT_REPLACES_NODES
+    from karpenter_infra.cli.diff import EXIT_REPLACES_NODES
 
     workflow = load("diff.yaml")
     assert triggers(workflow) == {"pull_request"}

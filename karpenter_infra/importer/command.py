@@ -8,14 +8,10 @@ first ``pulumi up`` does to the live release.
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import typer
 
 from karpenter_infra.adoption import import_ids
 from karpenter_infra.errors import SpecError
@@ -101,71 +97,3 @@ def import_helm_values(
     return ImportResult(
         mapped.defaults, mapped.nodegroups, mapped.warnings, manifests, output, adopt, reports, modernized, failure
     )
-
-
-def import_helm_values_command(
-    file: list[Path] = typer.Option(  # noqa: B008 (typer declares options in defaults)
-        ...,
-        "-f",
-        "--file",
-        help="A values file of the karpenter_nodes chart; repeat in Helm's order (later files win).",
-        exists=True,
-        dir_okay=False,
-        readable=True,
-    ),
-    python: bool = typer.Option(
-        False, "--python", help="Print a Python module with DEFAULTS, NODEGROUPS and ADOPT for stacks/ (the default)."
-    ),
-    render: bool = typer.Option(False, "--render", help="Print the manifests the fleet renders for these values."),
-    report: bool = typer.Option(
-        False, "--report", help="Print what the first `pulumi up` does to each live object of the release."
-    ),
-    live_values: list[Path] = typer.Option(  # noqa: B008
-        [],
-        "--live-values",
-        help="The values the live release was installed with (repeat in Helm's order); implies --report.",
-        exists=True,
-        dir_okay=False,
-        readable=True,
-    ),
-    import_ids_only: bool = typer.Option(
-        False, "--import-ids", help="Print resource name -> Pulumi import id of every live object, as JSON."
-    ),
-    modernize: bool = typer.Option(
-        False,
-        "--modernize",
-        help="Our opinions over the chart's (hardened headroom, preemptionPolicy Never, encrypted volumes); "
-        "lists each change and whether it replaces nodes or recreates objects.",
-    ),
-    node_role: str | None = typer.Option(
-        None, "--node-role", help="IAM role for groups whose values name neither IamRole nor IamInstanceProfile."
-    ),
-) -> None:
-    """Import the values of the karpenter_nodes Helm chart (1.1.5) as a typed nodegroup list."""
-    chosen = [name for name, on in (("--python", python), ("--render", render), ("--report", report)) if on]
-    if import_ids_only:
-        chosen.append("--import-ids")
-    if len(chosen) > 1:
-        typer.echo(f"error: choose one of {', '.join(chosen)}", err=True)
-        raise typer.Exit(2)
-    try:
-        result = import_helm_values(
-            file,
-            render=render,
-            node_role=node_role,
-            modernize=modernize,
-            live_files=live_values or None,
-            report=report,
-        )
-    except SpecError as exc:
-        for line in str(exc).splitlines():
-            typer.echo(f"error: {line}", err=True)
-        raise typer.Exit(2) from None
-    for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
-    for line in result.modernized:
-        typer.echo(f"modernize: {line}", err=True)
-    if import_ids_only:
-        sys.stdout.write(json.dumps(result.adopt, indent=2, sort_keys=True) + "\n")
-    else:
-        sys.stdout.write(result.output)

@@ -10,7 +10,8 @@ import yaml
 from typer.testing import CliRunner
 
 from karpenter_infra import Fleet, NodeGroup, NodeGroupDefaults
-from karpenter_infra.importer.command import ImportResult, import_helm_values, import_helm_values_command
+from karpenter_infra.cli.importer import import_helm_values_command
+from karpenter_infra.importer.command import ImportResult, import_helm_values
 from karpenter_infra.importer.hoist import settings_kwargs
 from karpenter_infra.importer.mapping import ChartMapping
 from karpenter_infra.importer.values import load_values

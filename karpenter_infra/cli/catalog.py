@@ -1,0 +1,46 @@
+"""``karpenter-infra catalog refresh``: a region's instance-type catalog from the EC2 and Pricing APIs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from karpenter_infra.cli.common import err, error, warn
+
+catalog_app = typer.Typer(no_args_is_help=True, add_completion=False, help="The instance-type catalog.")
+
+
+@catalog_app.command("refresh")
+def refresh(
+    region: Annotated[str, typer.Option("--region", "-r", help="AWS region to describe, e.g. eu-west-1.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Write the region's catalog from EC2 DescribeInstanceTypes and the Pricing API (needs AWS credentials)."""
+    from karpenter_infra.catalog.data_format import dump
+    from karpenter_infra.catalog.model import shipped_catalog
+    from karpenter_infra.catalog.refresh import refresh as build
+
+    try:
+        import boto3
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:
+        error("catalog refresh needs boto3: pip install 'karpenter-infra[refresh]'")
+        raise typer.Exit(2) from None
+    # The Pricing API is served from a few regions only; us-east-1 answers for every region.
+    ec2 = boto3.client("ec2", region_name=region)
+    pricing = boto3.client("pricing", region_name="us-east-1")
+    try:
+        data, notes = build(region, ec2, pricing, shipped_catalog(), price_error=(BotoCoreError, ClientError))
+    except (BotoCoreError, ClientError) as exc:
+        error(f"ec2 DescribeInstanceTypes in {region}: {exc}")
+        raise typer.Exit(1) from None
+    warn(notes)
+    text = dump(data)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text)
+        err.print(f"wrote {len(data.types)} instance types for {region} to {out}")

@@ -1,0 +1,106 @@
+"""What every command shares: the one stderr console, the one stdout console builder, errors and shared options.
+
+Commands import their heavy dependencies inside the command function: ``--help`` must not pay for them.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from karpenter_infra.errors import SpecError
+from karpenter_infra.safe_text import printable
+
+if TYPE_CHECKING:
+    from karpenter_infra.fleet import Fleet
+    from karpenter_infra.stack import Stack
+
+# soft_wrap: errors name files and fields; a line break inside a path breaks grep and CI log search.
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+StackOption = Annotated[str, typer.Option("--stack", "-s", help="Stack name: reads stacks/Pulumi.<stack>.yaml.")]
+ProjectOption = Annotated[
+    Path, typer.Option("--project-dir", help="Directory holding Pulumi.yaml and stacks/.", show_default=False)
+]
+ProgramOption = Annotated[
+    str | None,
+    typer.Option(
+        "--program",
+        help="Run your own Pulumi program instead, given as module:function (e.g. shop_platform.program:main), "
+        "with the config of the stack file Pulumi.<stack>.yaml (in --project-dir or its stacks/).",
+        show_default=False,
+    ),
+]
+
+
+def stdout_console() -> Console:
+    """The console for tables on stdout: a terminal keeps its own width; piped (CI logs), wide enough for names."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+def error(message: str) -> None:
+    """One ``error:`` line per line of the message: a multi-problem report reads as one problem per line."""
+    for line in message.splitlines() or [""]:
+        err.print(f"[bold red]error:[/] {escape(printable(line))}")
+
+
+def fail(exc: SpecError) -> NoReturn:
+    error(str(exc))
+    raise typer.Exit(2)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Every error in the user's input, wherever it surfaces (stack file, nodegroup module, program, components),
+    ends here as one line and exit status 2."""
+    from pydantic import ValidationError
+
+    from karpenter_infra.locate import located
+
+    try:
+        yield
+    except SpecError as exc:
+        fail(exc)
+    except ValidationError as exc:  # a model the user's code built outside any module we load
+        fail(located(exc, "program"))
+
+
+def directory(out: Path, command: str) -> None:
+    if out.exists() and not out.is_dir():
+        raise SpecError.one(command, "--out", f"{out} is a file; give a directory (it is created if missing)")
+
+
+def warn(findings: Iterable[object]) -> None:
+    for finding in findings:
+        err.print(f"[yellow]warning:[/] {escape(printable(str(finding)))}")
+
+
+def _show_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
+    """What our loaders warn about (a key repeated in a YAML file) prints as a ``warning:`` line, not a traceback."""
+    if category.__module__.startswith("karpenter_infra."):
+        warn([message])
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+warnings.showwarning = _show_warning
+
+
+def checked(loaded: Stack) -> Fleet:
+    """The stack's fleet after every plan-time check (``checks.check``), its warnings printed once."""
+    from karpenter_infra.checks import check
+
+    fleet = loaded.fleet()
+    warn(check(loaded.platform, fleet))
+    return fleet

@@ -1,0 +1,49 @@
+"""``karpenter-infra schedule``: which scheduled groups are up or down at an instant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from karpenter_infra.cli.common import ProjectOption, StackOption, checked, stdout_console, user_errors
+from karpenter_infra.errors import SpecError
+
+
+def schedule(
+    stack: StackOption = "dev",
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="ISO 8601 instant with offset (default: now), e.g. 2026-11-23T21:00+01:00."),
+    ] = None,
+    project_dir: ProjectOption = Path("."),
+) -> None:
+    """Which scheduled groups are up or down at an instant, and when each changes next (what the CronJobs do)."""
+    from datetime import UTC, datetime
+
+    from rich.table import Table
+
+    from karpenter_infra.schedule import is_up, next_transition
+    from karpenter_infra.stack import load_stack
+
+    with user_errors():
+        try:
+            instant = datetime.fromisoformat(at) if at else datetime.now(UTC)
+        except ValueError:
+            raise SpecError.one("schedule", "--at", f"{at!r} is not an ISO 8601 instant") from None
+        if instant.tzinfo is None:
+            raise SpecError.one("schedule", "--at", "give the instant's UTC offset, e.g. 2026-11-23T21:00+01:00")
+        groups = [g for g in checked(load_stack(stack, project_dir)).groups if g.off_hours is not None]
+    if not groups:
+        typer.echo(f"stack {stack!r} schedules no node group: none sets off_hours")
+        return
+    table = Table(title=f"off-hours at {instant.isoformat()}")
+    for column in ("group", "nodepool", "now", "next change"):
+        table.add_column(column)
+    for group in groups:
+        assert group.off_hours is not None
+        when, up_after = next_transition(group.off_hours, instant)
+        state = "up" if is_up(group.off_hours, instant) else "down"
+        table.add_row(group.name, group.nodepool_name, state, f"{'up' if up_after else 'down'} at {when.isoformat()}")
+    stdout_console().print(table)
