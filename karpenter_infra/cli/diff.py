@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from karpenter_infra.cli.common import ProjectOption, StackOption, checked, user_errors
+from karpenter_infra.cli.disruption import parse_at
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from karpenter_infra.diff import Manifest, ObjectChange
 
 #: ``diff --exit-code`` exits with this when some NodePool or EC2NodeClass change replaces or removes nodes.
 #: Not 1 (an unexpected crash) and not 2 (bad input), so CI tells the three apart.
@@ -26,6 +33,22 @@ def diff(
             "so CI can gate on it.",
         ),
     ] = False,
+    nodes: Annotated[
+        int | None,
+        typer.Option(
+            "--nodes",
+            min=1,
+            help="Nodes per pool: estimate when a change that replaces nodes has replaced them all, under the "
+            "pool's disruption budgets (see `karpenter-infra disruption --rollout`).",
+            show_default=False,
+        ),
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="With --nodes: when the roll-out starts (ISO 8601, default now).")
+    ] = None,
+    replace_minutes: Annotated[
+        int, typer.Option("--replace-minutes", min=1, help="With --nodes: minutes one replacement takes.")
+    ] = 5,
     project_dir: ProjectOption = Path("."),
 ) -> None:
     """Per-object, per-field diff of the stack's manifests against a git revision, and which changes replace nodes."""
@@ -37,7 +60,26 @@ def diff(
         loaded = load_stack(stack, project_dir)
         head = checked(loaded).manifests()
         before = render_at_revision(project_dir, base, stack)
-    changes = diff_manifests(before, head, loaded.defaults.group_label_key)
-    sys.stdout.write(report(changes))
+        changes = diff_manifests(before, head, loaded.defaults.group_label_key)
+        estimates = None
+        if nodes is not None:
+            estimates = roll_out_estimates(changes, head, parse_at(at, "diff"), nodes, replace_minutes)
+    sys.stdout.write(report(changes, estimates))
     if exit_code and replaces_nodes(changes):
         raise typer.Exit(EXIT_REPLACES_NODES)
+
+
+def roll_out_estimates(
+    changes: Sequence[ObjectChange], head: Sequence[Manifest], at: datetime, nodes: int, replace_minutes: int
+) -> dict[str, str]:
+    """For each pool whose nodes a change replaces by drift: when all ``nodes`` are replaced under its budgets."""
+    from karpenter_infra.diff import replaced_pools
+    from karpenter_infra.disruption.forecast import forecast
+    from karpenter_infra.disruption.text import estimate
+
+    pools = {m["metadata"]["name"]: m for m in head if m.get("kind") == "NodePool"}
+    estimates = {}
+    for name, (_, causes) in replaced_pools(changes).items():
+        if name in pools and causes != ["recreated"]:  # deleting a pool does not wait for budgets
+            estimates[name] = estimate(forecast(pools[name], at, nodes, nodes, replace_minutes))
+    return estimates

@@ -128,3 +128,14 @@ def _duration(delta: timedelta) -> str:
     hours, minutes = divmod(minutes, 60)
     parts = [f"{days}d"] if days else []
     return " ".join([*parts, f"{hours}h{minutes:02d}m"])
+
+
+def estimate(result: Forecast) -> str:
+    """The forecast as ``diff`` shows it beside a pool whose nodes a change replaces."""
+    head = f"estimate for {result.drifted} nodes"
+    if result.done is None:
+        return f"{head}: not done within 30 days: {result.why}"
+    return (
+        f"{head}: last replaced {when(result.done)} ({_duration(result.done - result.start)} after --at; "
+        f"{result.replace_minutes} min per replacement)"
+    )
