@@ -86,3 +86,8 @@ catalog: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .hypothesis
+
+## Regenerate docs/rules.md (what we refuse beyond the CRDs, and why) from the rule ledger; a test fails when stale.
+.PHONY: rules
+rules: $(STAMP)
+	$(BIN)/python -m karpenter_infra.ledger.table docs/rules.md
