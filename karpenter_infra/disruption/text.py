@@ -80,7 +80,7 @@ def timeline(view: View) -> str:
     lines = [
         f"week from {when(view.start)}, one character per hour: {BLOCKED} blocked, 1-9 at most that many nodes, "
         f"{MANY} 10 or more, {FREE} no limit, {DOWN} scaled to zero by off-hours",
-        f"{'':<{label}}{days}",
+        f"{'':<{label}}{days}".rstrip(),
     ]
     for pool in view.pools:
         lines.append(f"{pool.name} (group {pool.group})")
