@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -33,6 +33,15 @@ def diff(
             "so CI can gate on it.",
         ),
     ] = False,
+    workloads: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--workloads",
+            "-w",
+            help="Also simulate these workloads on base and head and list those whose placement changes; with "
+            f"--exit-code, exit {EXIT_REPLACES_NODES} when a workload becomes pending.",
+        ),
+    ] = None,
     nodes: Annotated[
         int | None,
         typer.Option(
@@ -65,8 +74,23 @@ def diff(
         if nodes is not None:
             estimates = roll_out_estimates(changes, head, parse_at(at, "diff"), nodes, replace_minutes)
     sys.stdout.write(report(changes, estimates))
-    if exit_code and replaces_nodes(changes):
+    stranded = bool(workloads) and _workload_section(before, head, workloads or [])
+    if exit_code and (replaces_nodes(changes) or stranded):
         raise typer.Exit(EXIT_REPLACES_NODES)
+
+
+def _workload_section(before: list[dict[str, Any]], head: list[dict[str, Any]], paths: list[Path]) -> bool:
+    """Prints the placement changes; ``True`` when a workload becomes pending."""
+    from karpenter_infra.simulate import load_workloads, simulate
+    from karpenter_infra.simulate.compare import becomes_pending, placement_changes
+    from karpenter_infra.simulate.compare import report as placement_report
+
+    with user_errors():
+        loaded = load_workloads(paths)
+        base_result, head_result = simulate(before, loaded), simulate(head, loaded)
+    moved = placement_changes(base_result, head_result)
+    sys.stdout.write(placement_report(moved, base_result, head_result))
+    return becomes_pending(moved)
 
 
 def roll_out_estimates(
