@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
+    from karpenter_infra.catalog.model import Catalog
     from karpenter_infra.diff import Manifest, ObjectChange
 
 #: ``diff --exit-code`` exits with this when some NodePool or EC2NodeClass change replaces or removes nodes.
@@ -74,12 +75,14 @@ def diff(
         if nodes is not None:
             estimates = roll_out_estimates(changes, head, parse_at(at, "diff"), nodes, replace_minutes)
     sys.stdout.write(report(changes, estimates))
-    stranded = bool(workloads) and _workload_section(before, head, workloads or [])
+    stranded = bool(workloads) and _workload_section(before, head, workloads or [], loaded.catalog())
     if exit_code and (replaces_nodes(changes) or stranded):
         raise typer.Exit(EXIT_REPLACES_NODES)
 
 
-def _workload_section(before: list[dict[str, Any]], head: list[dict[str, Any]], paths: list[Path]) -> bool:
+def _workload_section(
+    before: list[dict[str, Any]], head: list[dict[str, Any]], paths: list[Path], catalog: Catalog | None
+) -> bool:
     """Prints the placement changes; ``True`` when a workload becomes pending."""
     from karpenter_infra.simulate import load_workloads, simulate
     from karpenter_infra.simulate.compare import becomes_pending, placement_changes
@@ -87,7 +90,8 @@ def _workload_section(before: list[dict[str, Any]], head: list[dict[str, Any]], 
 
     with user_errors():
         loaded = load_workloads(paths)
-        base_result, head_result = simulate(before, loaded), simulate(head, loaded)
+        base_result = simulate(before, loaded, catalog=catalog)
+        head_result = simulate(head, loaded, catalog=catalog)
     moved = placement_changes(base_result, head_result)
     sys.stdout.write(placement_report(moved, base_result, head_result))
     return becomes_pending(moved)
