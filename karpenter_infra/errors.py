@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ValidationError
 
+from karpenter_infra.safe_text import printable, quoted
+
 
 class SpecError(Exception):
     """Bad input, pinned to the node group (or other owner) and the fields that carry it.
@@ -20,7 +22,9 @@ class SpecError(Exception):
     def __init__(self, owner: str, issues: Sequence[tuple[str, str]]) -> None:
         self.owner = owner
         self.issues = list(issues)
-        super().__init__("\n".join(f"{owner}: {field}: {problem}" for field, problem in self.issues))
+        # Each part is made terminal-safe once, here: a key or value with control characters prints as escapes.
+        lines = (f"{printable(owner)}: {printable(field)}: {printable(problem)}" for field, problem in self.issues)
+        super().__init__("\n".join(lines))
 
     @classmethod
     def one(cls, owner: str, field: str, problem: str) -> SpecError:
@@ -48,7 +52,7 @@ def issues_from(exc: ValidationError, model: type[BaseModel] | None = None) -> l
     for err in exc.errors(include_url=False):
         message = err["msg"]
         if err["type"] not in {"missing", "extra_forbidden"} and "input" in err:
-            message = f"{message}, got {err['input']!r}"
+            message = f"{message}, got {quoted(err['input'])}"
         if err["type"] == "extra_forbidden" and model is not None:
             message += did_you_mean(str(err["loc"][-1]), _fields_at(model, err["loc"][:-1]))
         issues.append((loc_to_path(err["loc"]), message.removeprefix("Value error, ")))
