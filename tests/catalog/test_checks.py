@@ -78,7 +78,7 @@ def test_an_explicit_type_excluded_again_by_its_family_is_refused() -> None:
 
 
 def test_categories_and_families_that_do_not_exist_are_warnings_unless_nothing_else_is_named() -> None:
-    [unknown] = [w for w in fleet(NodeGroup(name="x", instances=Instances(categories=["c", "zz"]))).warnings]
+    [unknown] = fleet(NodeGroup(name="x", instances=Instances(categories=["c", "zz"]))).warnings
     assert str(unknown).startswith(
         "nodegroup 'x': instances.categories: 'zz' is no instance-category of any instance type in the catalog "
         "(known: a, c, d,"

@@ -158,7 +158,7 @@ def test_explicit_empty_selector_list_is_not_discovery_in_the_defaults_either() 
 
 
 def test_a_role_arn_names_its_role_as_karpenter_reads_it() -> None:
-    """Karpenter takes the part after the last '/' (instanceprofile.go Create), so the ARN of a role with a path works."""
+    """Karpenter takes the part after the last '/' (instanceprofile.go Create): a role ARN with a path works."""
     from tests.rules.support import accepted
 
     built = accepted(role="arn:aws:iam::111122223333:role/team/Nodes")
