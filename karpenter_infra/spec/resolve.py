@@ -60,7 +60,7 @@ def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstanc
         if values[positive]:
             rank = _LAYERS.index(origin[positive])
             for name in implied:
-                if _LAYERS.index(origin[name]) < rank and values[name] != _EMPTY[name]:
+                if origin[name] in _LAYERS and _LAYERS.index(origin[name]) < rank and values[name] != _EMPTY[name]:
                     values[name], origin[name] = _EMPTY[name], f"dropped for {positive}"
     if origin["operating_systems"] == "library" and is_windows(pick("ami_family", group, defaults, LIBRARY_DEFAULTS)):
         values["operating_systems"] = ["windows"]  # the library's linux default follows a Windows AMI family
