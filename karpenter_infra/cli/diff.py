@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from karpenter_infra.cli.common import ProjectOption, StackOption, checked, user_errors
+
+if TYPE_CHECKING:
+    from karpenter_infra.catalog.model import Catalog
 
 #: ``diff --exit-code`` exits with this when some NodePool or EC2NodeClass change replaces or removes nodes.
 #: Not 1 (an unexpected crash) and not 2 (bad input), so CI tells the three apart.
@@ -48,12 +51,14 @@ def diff(
         before = render_at_revision(project_dir, base, stack)
     changes = diff_manifests(before, head, loaded.defaults.group_label_key)
     sys.stdout.write(report(changes))
-    stranded = bool(workloads) and _workload_section(before, head, workloads or [])
+    stranded = bool(workloads) and _workload_section(before, head, workloads or [], loaded.catalog())
     if exit_code and (replaces_nodes(changes) or stranded):
         raise typer.Exit(EXIT_REPLACES_NODES)
 
 
-def _workload_section(before: list[dict[str, Any]], head: list[dict[str, Any]], paths: list[Path]) -> bool:
+def _workload_section(
+    before: list[dict[str, Any]], head: list[dict[str, Any]], paths: list[Path], catalog: Catalog | None
+) -> bool:
     """Prints the placement changes; ``True`` when a workload becomes pending."""
     from karpenter_infra.simulate import load_workloads, simulate
     from karpenter_infra.simulate.compare import becomes_pending, placement_changes
@@ -61,7 +66,8 @@ def _workload_section(before: list[dict[str, Any]], head: list[dict[str, Any]], 
 
     with user_errors():
         loaded = load_workloads(paths)
-        base_result, head_result = simulate(before, loaded), simulate(head, loaded)
+        base_result = simulate(before, loaded, catalog=catalog)
+        head_result = simulate(head, loaded, catalog=catalog)
     moved = placement_changes(base_result, head_result)
     sys.stdout.write(placement_report(moved, base_result, head_result))
     return becomes_pending(moved)

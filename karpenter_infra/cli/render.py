@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from karpenter_infra.cli.common import ProjectOption, StackOption, checked, directory, err, user_errors
+from karpenter_infra.cli.common import ProjectOption, StackOption, checked, err, user_errors
 
 
 def render(
@@ -19,15 +19,16 @@ def render(
     project_dir: ProjectOption = Path("."),
 ) -> None:
     """Print (or write) the stack's fleet manifests: NodePools, EC2NodeClasses and headroom."""
+    from karpenter_infra.paths import output_dir
     from karpenter_infra.render.files import to_yaml, write_tree
     from karpenter_infra.stack import load_stack
 
     with user_errors():
         if out is not None:
-            directory(out, "render")
+            output_dir(out, "render", "--out")
         manifests = checked(load_stack(stack, project_dir)).manifests()
-    if out is None:
-        sys.stdout.write(to_yaml(manifests))
-    else:
-        written = write_tree(manifests, out)
-        err.print(f"wrote {len(written)} objects and kustomization.yaml to {out}")
+        if out is not None:
+            written = write_tree(manifests, out)
+            err.print(f"wrote {len(written)} objects and kustomization.yaml to {out}")
+            return
+    sys.stdout.write(to_yaml(manifests))

@@ -8,11 +8,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, stdout_console, user_errors
+from karpenter_infra.cli.common import (
+    ProgramOption,
+    ProjectOption,
+    StackOption,
+    checked,
+    stdout_console,
+    user_errors,
+    warn,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from karpenter_infra.catalog.model import Catalog
     from karpenter_infra.simulate import Simulation
 
 WorkloadsOption = Annotated[
@@ -28,23 +37,29 @@ WorkloadsOption = Annotated[
 PENDING_EXIT = 4
 
 
-def stack_manifests(stack: str, program: str | None, project_dir: Path) -> list[dict[str, Any]]:
-    """The rendered fleet of ``--stack`` (or ``--program``, through the shared target resolution)."""
-    try:
-        from karpenter_infra.cli import target  # type: ignore[attr-defined]
-    except ImportError:
-        target = None
-    if target is not None:
-        resolved = target.resolve(stack, program, project_dir)
-        return list(resolved.manifests)
+def stack_fleet(stack: str, program: str | None, project_dir: Path) -> tuple[list[dict[str, Any]], Catalog | None]:
+    """The rendered fleet of ``--stack`` (or ``--program``) and the catalog the stack names (``None``: the shipped
+    one). Uses the shared target resolution (``cli/target.py``) where it exists, so ``--program`` works as in plan."""
+    import importlib
+    import importlib.util
+
+    from karpenter_infra.catalog.stack import stack_catalog
+
+    if importlib.util.find_spec("karpenter_infra.cli.target") is not None:
+        target = importlib.import_module("karpenter_infra.cli.target")
+        resolved = target.resolve(stack, program, project_dir, command="simulate")
+        warn(getattr(resolved, "warnings", []))
+        platform = getattr(resolved, "platform", None)
+        setting = getattr(platform, "catalog", None) if platform is not None else None
+        return list(resolved.manifests), stack_catalog(stack, setting, project_dir)
     if program is not None:
         from karpenter_infra.errors import SpecError
 
         raise SpecError.one("simulate", "--program", "needs the shared target resolution (cli/target.py)")
-    from karpenter_infra.cli.common import checked
     from karpenter_infra.stack import load_stack
 
-    return checked(load_stack(stack, project_dir)).manifests()
+    loaded = load_stack(stack, project_dir)
+    return checked(loaded).manifests(), loaded.catalog()
 
 
 def simulate(
@@ -65,8 +80,8 @@ def simulate(
 
     with user_errors():
         loaded = load_workloads(workloads)
-        manifests = stack_manifests(stack, program, project_dir)
-        result = run(manifests, loaded)
+        manifests, catalog = stack_fleet(stack, program, project_dir)
+        result = run(manifests, loaded, catalog=catalog)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:

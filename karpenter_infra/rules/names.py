@@ -28,6 +28,9 @@ WELL_KNOWN_LABELS = labels.WELL_KNOWN_LABELS
 KARPENTER_DOMAINS = ("karpenter.sh", "karpenter.k8s.aws")
 #: Karpenter's ``RestrictedLabels``: set per node, never by a pool.
 RESTRICTED_LABELS = frozenset({"kubernetes.io/hostname"})
+#: Labels Karpenter puts on its nodes that the NodePool CRD's label rule lets through but ``RuntimeValidate``
+#: refuses in a pool's labels (not in ``WellKnownLabels``): the API server stores the pool, Karpenter never uses it.
+SET_BY_KARPENTER = frozenset({"karpenter.k8s.aws/ec2nodeclass"})
 
 
 def _in_domain(domain: str, parents: Iterable[str]) -> bool:
@@ -94,6 +97,8 @@ def label_problem(key: str, value: str) -> str | None:
     ``karpenter.sh/...`` and ``kubernetes.io/hostname`` are left to the NodePool mirror, whose CEL rules say the
     same and name the group too; the AWS provider's domain is only in ``RuntimeValidate``, so it is checked here.
     """
+    if key in SET_BY_KARPENTER:
+        return f"label {key!r} is set by Karpenter on every node of the class; a node pool may not set it"
     if problem := qualified_name_problem(key):
         return problem
     domain = key.split("/", 1)[0] if "/" in key else ""

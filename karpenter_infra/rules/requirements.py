@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from karpenter_infra.rules.names import (
+    SET_BY_KARPENTER,
     WELL_KNOWN_LABELS,
     did_you_mean,
     qualified_name_problem,
@@ -131,6 +132,13 @@ def requirement_problems(group: ResolvedNodeGroup, terms: Sequence[Requirement])
     model = modelled(group)
     found: Issues = []
     for index, term in enumerate(terms):
+        if term.key in SET_BY_KARPENTER:
+            found.append(
+                (
+                    f"additional_requirements[{index}]",
+                    f"{term.key} is set by Karpenter; RuntimeValidate refuses it here",
+                )
+            )
         if term.key not in model:
             continue
         field, values = model[term.key]
