@@ -113,8 +113,8 @@ def test_node_labels_leave_the_karpenter_sh_domain_to_the_crd_rules() -> None:
         ),
         (
             {"additional_requirements": [{"key": "karpenter.k8s.aws/ec2nodeclass", "operator": "NotIn"}]},
-            "additional_requirements[0]",
-            "set by Karpenter",
+            "additional_requirements[0].key",
+            "a domain Karpenter reserves",
         ),
     ],
 )
