@@ -15,6 +15,7 @@ RULE_MODULES = (
     "karpenter_infra.catalog.checks",
     "karpenter_infra.catalog.report",
     "karpenter_infra.checks",
+    "karpenter_infra.disruption.rules",
 )
 
 
