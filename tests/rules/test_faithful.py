@@ -67,7 +67,7 @@ def test_tenancy_values_karpenter_knows_are_accepted() -> None:
 
 def test_the_ec2nodeclass_key_is_refused_as_a_label_too() -> None:
     refused_group(
-        "labels['karpenter.k8s.aws/ec2nodeclass']", "reserves", labels={"karpenter.k8s.aws/ec2nodeclass": "x"}
+        "labels['karpenter.k8s.aws/ec2nodeclass']", "set by Karpenter", labels={"karpenter.k8s.aws/ec2nodeclass": "x"}
     )
 
 
