@@ -303,13 +303,6 @@ REFUSED: list[tuple[str, Patch, str]] = [
         "alphanumeric",
     ),
     (
-        "label in a kubelet-forbidden domain",
-        section("controller_nodes", labels={"kubernetes.io/role": "controller"}),
-        "controller_nodes.labels.kubernetes.io/role: label 'kubernetes.io/role' is in the kubernetes.io domain, "
-        "which nodes may not label themselves with; use node.kubernetes.io/..., node-restriction.kubernetes.io/... "
-        "or a domain of your own",
-    ),
-    (
         "taint key",
         section("controller_nodes", taint_key="Critical Addons"),
         "controller_nodes.taint_key: name part 'Critical Addons' of 'Critical Addons' must be [-A-Za-z0-9_.], "
