@@ -137,6 +137,8 @@ def load_stack(name: str, project_dir: Path | None = None, config: dict[str, Any
     project_dir = (project_dir or Path.cwd()).resolve()
     if config is None:
         path = stack_file(project_dir, name)
+        if path.is_dir():
+            raise SpecError.one(f"stack {name!r}", "file", f"{path} is a directory, not a stack file")
         if not path.is_file():
             raise SpecError.one(f"stack {name!r}", "file", f"{path} does not exist")
         config = read_config(name, path)

@@ -34,6 +34,8 @@ def schedule(
             raise SpecError.one("schedule", "--at", f"{at!r} is not an ISO 8601 instant") from None
         if instant.tzinfo is None:
             raise SpecError.one("schedule", "--at", "give the instant's UTC offset, e.g. 2026-11-23T21:00+01:00")
+        if not 1970 <= instant.year <= 9000:  # the next change is searched for up to weeks ahead: year 9999 overflows
+            raise SpecError.one("schedule", "--at", f"{at!r} is out of range: give a year from 1970 to 9000")
         groups = [g for g in checked(load_stack(stack, project_dir)).groups if g.off_hours is not None]
     if not groups:
         typer.echo(f"stack {stack!r} schedules no node group: none sets off_hours")
