@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from karpenter_infra.cli.common import ProjectOption, StackOption, checked, err, user_errors
+from karpenter_infra.cli.common import ProjectOption, StackOption, checked, note, user_errors
 
 
 def render(
@@ -29,6 +29,6 @@ def render(
         manifests = checked(load_stack(stack, project_dir)).manifests()
         if out is not None:
             written = write_tree(manifests, out)
-            err.print(f"wrote {len(written)} objects and kustomization.yaml to {out}")
+            note(f"wrote {len(written)} objects and kustomization.yaml to {out}")
             return
     sys.stdout.write(to_yaml(manifests))
