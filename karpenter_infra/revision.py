@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from karpenter_infra.errors import SpecError
+from karpenter_infra.project import stack_names
 
 
 def _git(project_dir: Path, *args: str) -> bytes:
@@ -23,8 +24,14 @@ def _git(project_dir: Path, *args: str) -> bytes:
     return result.stdout
 
 
-def render_at_revision(project_dir: Path, revision: str, stack: str) -> list[dict[str, Any]]:
-    """A fresh interpreter in a checkout of ``revision``: nothing of the working tree leaks into the base side."""
+def render_at_revision(
+    project_dir: Path, revision: str, stack: str, program: str | None = None
+) -> list[dict[str, Any]]:
+    """A fresh interpreter in a checkout of ``revision``: nothing of the working tree leaks into the base side.
+
+    With ``program`` (a consumer's ``module:function``) the checkout's program renders, with the installed
+    library when the checkout holds none of its own.
+    """
     top = Path(_git(project_dir, "rev-parse", "--show-toplevel").decode().strip())
     relative = project_dir.resolve().relative_to(top)
     archive = _git(project_dir, "archive", "--format=tar", revision)
@@ -32,7 +39,7 @@ def render_at_revision(project_dir: Path, revision: str, stack: str) -> list[dic
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
         checkout = Path(tmp) / relative
-        if not (checkout / "stacks" / f"Pulumi.{stack}.yaml").is_file():
+        if stack not in stack_names(checkout):
             return []  # the stack did not exist yet: everything is new
         env = {**os.environ, "PYTHONPATH": str(Path(tmp))}
         result = subprocess.run(
@@ -45,6 +52,7 @@ def render_at_revision(project_dir: Path, revision: str, stack: str) -> list[dic
                 stack,
                 "--project-dir",
                 str(checkout),
+                *(["--program", program] if program else []),
             ],
             capture_output=True,
             env=env,

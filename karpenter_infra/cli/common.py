@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -17,23 +17,28 @@ from rich.markup import escape
 
 from karpenter_infra.errors import SpecError
 
-if TYPE_CHECKING:
-    from karpenter_infra.fleet import Fleet
-    from karpenter_infra.stack import Stack
-
 # soft_wrap: errors name files and fields; a line break inside a path breaks grep and CI log search.
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
-StackOption = Annotated[str, typer.Option("--stack", "-s", help="Stack name: reads stacks/Pulumi.<stack>.yaml.")]
+StackOption = Annotated[
+    str,
+    typer.Option(
+        "--stack",
+        "-s",
+        help="Stack name: reads Pulumi.<stack>.yaml where Pulumi does (next to Pulumi.yaml, in its stackConfigDir, "
+        "or in stacks/).",
+    ),
+]
 ProjectOption = Annotated[
-    Path, typer.Option("--project-dir", help="Directory holding Pulumi.yaml and stacks/.", show_default=False)
+    Path, typer.Option("--project-dir", help="Directory holding Pulumi.yaml.", show_default=False)
 ]
 ProgramOption = Annotated[
     str | None,
     typer.Option(
         "--program",
-        help="Run your own Pulumi program instead, given as module:function (e.g. shop_platform.program:main), "
-        "with the config of the stack file Pulumi.<stack>.yaml (in --project-dir or its stacks/).",
+        metavar="MODULE:FUNCTION",
+        help="Your own Pulumi program (e.g. shop_platform.program:main), run offline under the mock runtime with "
+        "the stack's config: the fleet is what it registers, so the stack file needs no nodegroups key.",
         show_default=False,
     ),
 ]
@@ -79,12 +84,3 @@ def directory(out: Path, command: str) -> None:
 def warn(findings: Iterable[object]) -> None:
     for finding in findings:
         err.print(f"[yellow]warning:[/] {escape(str(finding))}")
-
-
-def checked(loaded: Stack) -> Fleet:
-    """The stack's fleet after every plan-time check (``checks.check``), its warnings printed once."""
-    from karpenter_infra.checks import check
-
-    fleet = loaded.fleet()
-    warn(check(loaded.platform, fleet))
-    return fleet

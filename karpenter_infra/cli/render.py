@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from karpenter_infra.cli.common import ProjectOption, StackOption, checked, directory, err, user_errors
+from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, directory, err, user_errors, warn
 
 
 def render(
@@ -16,16 +16,20 @@ def render(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write one file per object and a kustomization here.")
     ] = None,
+    program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),
 ) -> None:
-    """Print (or write) the stack's fleet manifests: NodePools, EC2NodeClasses and headroom."""
+    """Print (or write) the stack's fleet manifests: NodePools, EC2NodeClasses, headroom and the off-hours objects
+    (CronJobs, their ConfigMap and RBAC)."""
+    from karpenter_infra.cli.target import resolve
     from karpenter_infra.render.files import to_yaml, write_tree
-    from karpenter_infra.stack import load_stack
 
     with user_errors():
         if out is not None:
             directory(out, "render")
-        manifests = checked(load_stack(stack, project_dir)).manifests()
+        target = resolve(stack, program, project_dir, command="render")
+    warn(target.warnings)
+    manifests = target.manifests
     if out is None:
         sys.stdout.write(to_yaml(manifests))
     else:
