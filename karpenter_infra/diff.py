@@ -14,6 +14,8 @@ from typing import Any
 
 from karpenter_infra.automode.migration import backend_change, describe
 from karpenter_infra.backends import NODE_CLASS_KINDS
+from karpenter_infra.scheduling.requirement import Requirement as SchedulingRequirement
+from karpenter_infra.scheduling.requirement import RequirementError
 
 Manifest = dict[str, Any]
 MISSING = object()
@@ -113,36 +115,17 @@ Requirement = dict[str, Any]
 _REQUIREMENTS = "spec.template.spec.requirements"
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _admits(wide: Requirement, narrow: Requirement) -> bool:
-    """Whether every label value ``narrow`` admits (on the same key) is admitted by ``wide``; ``False`` when unsure."""
-    op, values = str(wide["operator"]), set(wide.get("values", []))
-    nop, nvalues = str(narrow["operator"]), set(narrow.get("values", []))
-    if op == "Exists":
-        return nop in ("In", "Exists", "Gt", "Lt")
-    if op == "DoesNotExist":
-        return nop == "DoesNotExist"
-    if op == "In":
-        return nop == "In" and nvalues <= values
-    if op == "NotIn":
-        return (nop == "NotIn" and values <= nvalues) or (nop == "In" and not values & nvalues) or nop == "DoesNotExist"
-    bound = _int(next(iter(values), None))
-    if bound is None or op not in ("Gt", "Lt"):
+    """Whether every label value ``narrow`` admits (on the same key) is admitted by ``wide``; ``False`` when unsure.
+    The one algebra decides it (``scheduling.Requirement.within``)."""
+    try:
+        w = SchedulingRequirement.of(str(wide["key"]), str(wide["operator"]), [str(v) for v in wide.get("values", [])])
+        n = SchedulingRequirement.of(
+            str(narrow["key"]), str(narrow["operator"]), [str(v) for v in narrow.get("values", [])]
+        )
+    except RequirementError:
         return False
-    above = op == "Gt"
-    if nop == op:
-        other = _int(next(iter(nvalues), None))
-        return other is not None and (bound <= other if above else bound >= other)
-    if nop == "In" and nvalues:
-        ints = [_int(v) for v in nvalues]
-        return all(i is not None and (i > bound if above else i < bound) for i in ints)
-    return False
+    return n.within(w)
 
 
 def widened_keys(old: Sequence[Requirement], new: Sequence[Requirement]) -> set[str]:

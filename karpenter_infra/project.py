@@ -25,12 +25,9 @@ def _project_file(project_dir: Path) -> dict[str, Any]:
     path = project_dir / "Pulumi.yaml"
     if not path.is_file():
         return {}
-    import yaml
+    from karpenter_infra.yamlio import load_yaml_file
 
-    try:
-        document = yaml.safe_load(path.read_text())
-    except yaml.YAMLError:
-        raise SpecError.one("project", "Pulumi.yaml", f"{path} is not valid YAML") from None
+    document = load_yaml_file(path)
     return document if isinstance(document, dict) else {}
 
 

@@ -11,10 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from karpenter_infra.errors import SpecError
 from karpenter_infra.project import stack_names
+from karpenter_infra.yamlio import load_yaml_documents
 
 
 def _git(project_dir: Path, *args: str) -> bytes:
@@ -62,4 +61,4 @@ def render_at_revision(
         if result.returncode != 0:
             problem = result.stderr.decode().strip().splitlines()[-1:] or ["render failed"]
             raise SpecError.one("diff", "base", f"stack {stack!r} does not render at {revision}: {problem[0]}")
-        return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+        return [doc for doc in load_yaml_documents(result.stdout, source=f"render of {stack!r} at {revision}") if doc]

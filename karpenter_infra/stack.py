@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from karpenter_infra.catalog.model import Catalog
@@ -26,6 +25,7 @@ from karpenter_infra.project import CONFIG_KEY, find_stack_file
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.platform import PlatformSpec
 from karpenter_infra.suggest import did_you_mean
+from karpenter_infra.yamlio import load_yaml_file
 
 #: Every key of the ``karpenter-infra`` config namespace this library reads; any other is a typo.
 CONFIG_KEYS = (CONFIG_KEY,)
@@ -123,12 +123,7 @@ def load_module(
 
 
 def read_config(name: str, path: Path) -> dict[str, Any]:
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise SpecError.one(f"stack {name!r}", "file", f"{path} is not valid YAML{where}") from None
+    document = load_yaml_file(path) or {}
     config = document.get("config", {}) if isinstance(document, dict) else None
     if not isinstance(config, dict):
         raise SpecError.one(f"stack {name!r}", "config", f"{path}: must be a mapping")

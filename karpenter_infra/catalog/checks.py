@@ -13,10 +13,10 @@ from karpenter_infra.catalog.data_format import INSTANCE_TYPE_LABEL
 from karpenter_infra.catalog.evaluate import Step, trace
 from karpenter_infra.catalog.fields import field_of, short
 from karpenter_infra.catalog.model import ARCH_LABEL, OS_LABEL, Catalog
-from karpenter_infra.catalog.quantity import MIB, parse
 from karpenter_infra.catalog.summary import BASE_RESOURCES, fits, largest, summarize
 from karpenter_infra.catalog.view import KARPENTER, CatalogView
 from karpenter_infra.errors import SpecError, nodegroup_owner
+from karpenter_infra.scheduling.quantity import MEBIBYTE, quantity_or_none
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
 Manifest = dict[str, Any]
@@ -173,9 +173,9 @@ def _check_min_values(group: ResolvedNodeGroup, requirements: list[Manifest], bi
 def _check_headroom(group: ResolvedNodeGroup, bits: int, catalog: Catalog) -> None:
     for j, entry in enumerate(group.headroom):
         cpu_text, memory_text = entry.resources
-        cpu, memory = parse(cpu_text), parse(memory_text)
+        cpu, memory = quantity_or_none(cpu_text), quantity_or_none(memory_text)
         assert cpu is not None and memory is not None  # the Headroom model's patterns
-        if fits(catalog, bits, cpu * 1000, memory / MIB, FIT_MARGIN) is None:
+        if fits(catalog, bits, cpu * 1000, memory / float(MEBIBYTE), FIT_MARGIN) is None:
             top = largest(catalog, bits)
             i = catalog.ids[top]
             raise _fail(
@@ -192,7 +192,7 @@ def _check_limits(group: ResolvedNodeGroup, bits: int, catalog: Catalog) -> None
     ``pkg/controllers/provisioning/scheduling``: instance types are filtered by the pool's remaining resources)."""
     summary = summarize(catalog, bits)
     for resource, text in sorted(group.limits.items()):
-        amount = parse(text)
+        amount = quantity_or_none(text)
         if amount is None:
             continue
         if resource == "cpu":
@@ -206,7 +206,7 @@ def _check_limits(group: ResolvedNodeGroup, bits: int, catalog: Catalog) -> None
                 )
         elif resource == "memory":
             name, smallest_mib = summary.smallest_memory
-            if amount / MIB < smallest_mib:
+            if amount / float(MEBIBYTE) < smallest_mib:
                 raise _fail(
                     group,
                     "limits",

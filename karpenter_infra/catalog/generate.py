@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from karpenter_infra.catalog.data_format import CatalogData, TypeRecord, dump
-from karpenter_infra.catalog.quantity import parse
+from karpenter_infra.scheduling.quantity import quantity_or_none
 
 REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "karpenter-v1.14"
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -40,7 +40,7 @@ _UNITS = {"cpu": 1e-3, "memory": 2.0**20, "ephemeral-storage": 2.0**30}
 
 
 def parse_quantity(resource: str, text: str) -> int:
-    amount = parse(text)
+    amount = quantity_or_none(text)
     if amount is None:
         raise ValueError(f"{resource}: {text!r} is not a quantity")
     return round(amount / _UNITS.get(resource, 1.0))

@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from karpenter_infra.catalog.data_format import FORMAT, INSTANCE_TYPE_LABEL
+from karpenter_infra.scheduling import labels as wk
+from karpenter_infra.scheduling.requirement import Requirement, RequirementError
 
-ARCH_LABEL = "kubernetes.io/arch"
-OS_LABEL = "kubernetes.io/os"
-FAMILY_LABEL = "karpenter.k8s.aws/instance-family"
-CPU_LABEL = "karpenter.k8s.aws/instance-cpu"
-MEMORY_LABEL = "karpenter.k8s.aws/instance-memory"
-HYPERVISOR_LABEL = "karpenter.k8s.aws/instance-hypervisor"
+ARCH_LABEL = wk.ARCH
+OS_LABEL = wk.OS
+FAMILY_LABEL = wk.INSTANCE_FAMILY
+CPU_LABEL = wk.INSTANCE_CPU
+MEMORY_LABEL = wk.INSTANCE_MEMORY
+HYPERVISOR_LABEL = wk.INSTANCE_HYPERVISOR
 
 #: Karpenter subtracts this share of memory for the hypervisor before anything else (its ``--vm-memory-overhead-
 #: percent`` default), and Graviton types lose 64 MiB of CMA memory: pkg/providers/instancetype/types.go, ``memory``.
@@ -34,13 +36,6 @@ def members(bits: int) -> Iterator[int]:
         low = bits & -bits
         yield low.bit_length() - 1
         bits ^= low
-
-
-def _integer(value: str) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
-        return None
 
 
 class Catalog:
@@ -113,30 +108,28 @@ class Catalog:
         return found
 
     def _select(self, key: str, operator: str, values: tuple[str, ...]) -> int:
-        index = self.labels.get(key)
+        if wk.normalized(key) not in self.labels:
+            return self.all
+        try:
+            requirement = Requirement.of(key, operator, values)
+        except RequirementError as exc:
+            # An operator this algebra does not know says nothing; a bound that is not an integer admits nothing.
+            return self.all if "unknown operator" in str(exc) else 0
+        return self.admit(requirement)
+
+    def admit(self, requirement: Requirement) -> int:
+        """The types whose labels satisfy ``requirement``, evaluated on the index: a type with the label is admitted
+        when ``Requirement.has`` its value, a type without it when the requirement admits absence (``NotIn``,
+        ``DoesNotExist``: ``Requirements.Intersects`` against the type's ``DoesNotExist``). A key the catalog does
+        not carry (capacity type, zone, a custom label) says nothing about instance types: it admits them all.
+        """
+        index = self.labels.get(requirement.key)
         if index is None:
             return self.all
-        present = self.present[key]
-        if operator == "In":
-            return _union(index.get(v, 0) for v in values)
-        if operator == "NotIn":
-            return self.all & ~_union(index.get(v, 0) for v in values)
-        if operator == "Exists":
-            return present
-        if operator == "DoesNotExist":
-            return self.all & ~present
-        bound = _integer(values[0]) if len(values) == 1 else None
-        if bound is None:
-            return 0
-        compare = {
-            "Gt": bound.__lt__,
-            "Lt": bound.__gt__,
-            "Gte": bound.__le__,
-            "Lte": bound.__ge__,
-        }.get(operator)
-        if compare is None:
-            return self.all
-        return _union(bits for value, bits in index.items() if (n := _integer(value)) is not None and compare(n))
+        absent = self.all & ~self.present[requirement.key] if requirement.admits_absent else 0
+        if not requirement.complement and requirement.gte is None and requirement.lte is None:
+            return absent | _union(index.get(v, 0) for v in requirement.values)
+        return absent | _union(bits for value, bits in index.items() if requirement.has(value))
 
     def distinct(self, key: str, bits: int) -> list[str]:
         """The values of ``key`` among the types in ``bits`` (what ``minValues`` counts)."""

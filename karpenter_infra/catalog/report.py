@@ -12,11 +12,11 @@ from typing import Any
 
 from karpenter_infra.catalog.checks import FIT_MARGIN, check_pool
 from karpenter_infra.catalog.model import Catalog
-from karpenter_infra.catalog.quantity import MIB, parse
 from karpenter_infra.catalog.summary import Summary, fits, summarize
 from karpenter_infra.catalog.view import KARPENTER, CatalogView
 from karpenter_infra.catalog.warnings import PRICE_SPREAD, SPOT_MIN_TYPES, CatalogWarning
 from karpenter_infra.errors import nodegroup_owner
+from karpenter_infra.scheduling.quantity import MEBIBYTE, quantity_or_none
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
@@ -163,9 +163,9 @@ def _pool_warnings(group: ResolvedNodeGroup, bits: int, summary: Summary, catalo
         )
     for j, entry in enumerate(group.headroom):
         cpu_text, memory_text = entry.resources
-        cpu, memory = parse(cpu_text), parse(memory_text)
+        cpu, memory = quantity_or_none(cpu_text), quantity_or_none(memory_text)
         assert cpu is not None and memory is not None
-        if fits(catalog, bits, cpu * 1000, memory / MIB, 0.0) is None:
+        if fits(catalog, bits, cpu * 1000, memory / float(MEBIBYTE), 0.0) is None:
             found.append(
                 PoolWarning(
                     owner,

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
+from karpenter_infra.errors import SpecError
 from karpenter_infra.importer.helm_template import (
     Call,
     Comment,
@@ -20,6 +19,7 @@ from karpenter_infra.importer.helm_template import (
     UserDataError,
 )
 from karpenter_infra.importer.values import go_print, is_empty
+from karpenter_infra.yamlio import load_yaml
 
 
 def evaluate(expr: Expr, root: dict[str, Any]) -> Any:
@@ -121,8 +121,8 @@ def chart_user_data(rendered: str) -> str | None:
     """What ``userData: |`` + ``nindent 4`` of ``rendered`` parses to, or None where the chart's YAML breaks."""
     document = "userData: |" + "".join("\n    " + line for line in rendered.split("\n")) + "\n"
     try:
-        parsed = yaml.safe_load(document)
-    except yaml.YAMLError:
+        parsed = load_yaml(document, source="userData")
+    except SpecError:
         return None
     if not isinstance(parsed, dict) or not isinstance(parsed.get("userData"), str):
         return None

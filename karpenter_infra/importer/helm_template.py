@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
+from karpenter_infra.errors import SpecError
+from karpenter_infra.yamlio import load_yaml
 
 
 class UserDataError(Exception):
@@ -271,8 +272,8 @@ class _PipelineParser:
 
 def _go_string(text: str) -> str:
     try:
-        value = yaml.safe_load(text)  # a Go interpreted string literal reads like a YAML double-quoted scalar
-    except yaml.YAMLError:
+        value = load_yaml(text, source="string literal")  # a Go interpreted string literal reads like YAML's "..."
+    except SpecError:
         raise UserDataError(text, "cannot read this string literal") from None
     return str(value)
 

@@ -3,7 +3,8 @@
 Helm parses values with go-yaml v2 (YAML 1.1), merges ``-f`` files in order and then coalesces them over the chart's
 own ``values.yaml``. PyYAML is also YAML 1.1 but disagrees in the corners that matter here (``y``/``n`` booleans,
 ``1:30`` sexagesimal numbers, dates, ``1e3`` floats), so this module carries its own resolver rather than trusting
-``yaml.safe_load``. The chart's defaults are restated as our own data so the importer never needs the chart itself.
+``yaml.safe_load``; its bounds (size, depth, aliases) are ``yamlio``'s. The chart's defaults are restated as our own
+data so the importer never needs the chart itself.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import yaml
 
 from karpenter_infra.errors import SpecError
+from karpenter_infra.yamlio import BoundedLoader, load_yaml_with_loader, read_bounded
 
 CHART = "karpenter_nodes"
 CHART_VERSION = "1.1.5"
@@ -146,14 +148,18 @@ class YamlPitfall:
         )
 
 
-class _HelmLoader(yaml.SafeLoader):
-    """SafeLoader with go-yaml v2's implicit types instead of PyYAML's."""
+class _HelmLoader(BoundedLoader):
+    """The bounded safe loader with go-yaml v2's implicit types instead of PyYAML's."""
 
     yaml_implicit_resolvers: dict[Any, Any] = {}
     pitfalls: list[tuple[int, str, bool]]
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.pitfalls = []
 
-def _construct_bool(loader: _HelmLoader, node: yaml.ScalarNode) -> bool:
+
+def _construct_bool(loader: Any, node: yaml.ScalarNode) -> bool:
     token = str(node.value)
     value = _BOOL_TOKENS[token]
     if token not in _YAML12_BOOLS:
@@ -161,7 +167,7 @@ def _construct_bool(loader: _HelmLoader, node: yaml.ScalarNode) -> bool:
     return value
 
 
-def _construct_number(loader: _HelmLoader, node: yaml.ScalarNode) -> int | float | str:
+def _construct_number(loader: Any, node: yaml.ScalarNode) -> int | float | str:
     text = str(node.value)
     if text in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[text]
@@ -173,11 +179,11 @@ def _construct_number(loader: _HelmLoader, node: yaml.ScalarNode) -> int | float
     return text
 
 
-def _construct_null(loader: _HelmLoader, node: yaml.ScalarNode) -> None:
+def _construct_null(loader: Any, node: yaml.ScalarNode) -> None:
     return None
 
 
-def _construct_mapping(loader: _HelmLoader, node: yaml.MappingNode) -> dict[str, Any]:
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[str, Any]:
     """Keys become strings the way sigs.k8s.io/yaml makes them: ``y:`` is the key ``"true"``."""
     loader.flatten_mapping(node)
     mapping: dict[str, Any] = {}
@@ -203,15 +209,9 @@ _HelmLoader.add_constructor("tag:k8s-infra:number", _construct_number)
 _HelmLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-def parse_values(text: str, source: str = "<values>") -> tuple[dict[str, Any], list[YamlPitfall]]:
-    loader = _HelmLoader(text)
-    loader.pitfalls = []
-    try:
-        data = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        raise SpecError.one(f"values file {source}", "(yaml)", str(exc).replace("\n", " ")) from None
-    finally:
-        loader.dispose()
+def parse_values(text: str | bytes, source: str = "<values>") -> tuple[dict[str, Any], list[YamlPitfall]]:
+    data, loader = load_yaml_with_loader(text, source=source, loader=_HelmLoader, owner=f"values file {source}")
+    assert isinstance(loader, _HelmLoader)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -267,11 +267,7 @@ def load_values(files: Sequence[Path]) -> LoadedValues:
     layers: list[dict[str, Any]] = []
     pitfalls: list[YamlPitfall] = []
     for path in files:
-        try:
-            text = path.read_text()
-        except OSError as exc:
-            raise SpecError.one(f"values file {path}", "(file)", exc.strerror or str(exc)) from None
-        data, found = parse_values(text, str(path))
+        data, found = parse_values(read_bounded(path, owner=f"values file {path}"), str(path))
         layers.append(data)
         pitfalls.extend(found)
     user = merge_files(layers)

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from karpenter_infra.yamlio import load_yaml_file
+
 
 class _Dumper(yaml.SafeDumper):
     """Block style for multi-line strings, so user data reads as a script in a review, not as escapes."""
@@ -45,7 +47,7 @@ def write_tree(manifests: Sequence[dict[str, Any]], out_dir: Path) -> list[Path]
     kustomization_path = out_dir / "kustomization.yaml"
     previous: list[str] = []
     if kustomization_path.is_file():
-        previous = list((yaml.safe_load(kustomization_path.read_text()) or {}).get("resources", []))
+        previous = list((load_yaml_file(kustomization_path) or {}).get("resources", []))
     names = [file_name(m) for m in manifests]
     if len(set(names)) != len(names):
         raise ValueError("two manifests map to the same file name")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
-from karpenter_infra.rules.quantities import QuantityError, parse_quantity
+from karpenter_infra.scheduling.quantity import QuantityError, parse_quantity
 
 
 class _Iops(NamedTuple):
@@ -54,7 +54,7 @@ def _gib(size: str | None) -> float | None:
     if size is None:
         return None
     try:
-        value, _ = parse_quantity(size)
+        value = parse_quantity(size)
     except QuantityError:
         return None
     return float(value) / _GIB

@@ -9,10 +9,10 @@ from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.rules.durations import seconds
 from karpenter_infra.rules.names import label_value_problem, qualified_name_problem
 from karpenter_infra.rules.nodeclass import image_gc_problems
-from karpenter_infra.rules.quantities import QuantityError, parse_quantity
 from karpenter_infra.rules.requirements import model_problems
 from karpenter_infra.rules.tags import tag_count_problem
 from karpenter_infra.rules.zones import zones_problem
+from karpenter_infra.scheduling.quantity import QuantityError, parse_quantity
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
 Issues = list[tuple[str, str]]
@@ -32,15 +32,15 @@ def _headroom_problems(group: ResolvedNodeGroup) -> Issues:
     totals = {"cpu": Decimal(0), "memory": Decimal(0), "nodes": Decimal(0)}
     for entry in group.headroom:
         cpu, memory = entry.resources
-        totals["cpu"] += parse_quantity(cpu)[0] * entry.count
-        totals["memory"] += parse_quantity(memory)[0] * entry.count
+        totals["cpu"] += parse_quantity(cpu) * entry.count
+        totals["memory"] += parse_quantity(memory) * entry.count
         totals["nodes"] += entry.count  # one placeholder pod per node (hostname anti-affinity)
     for resource, total in totals.items():
         limit = group.limits.get(resource)
         if limit is None:
             continue
         try:
-            ceiling = parse_quantity(limit)[0]
+            ceiling = parse_quantity(limit)
         except QuantityError:
             continue
         if total > ceiling:

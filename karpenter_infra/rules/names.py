@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from karpenter_infra.scheduling import labels
+
 _SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*", re.ASCII)
 _NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?", re.ASCII)
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?", re.ASCII)
@@ -19,53 +21,9 @@ SUBDOMAIN_MAX = 253
 NAME_MAX = 63
 LABEL_VALUE_MAX = 63
 
-#: Labels Karpenter knows and lets a NodePool use although their domain is restricted (core plus the AWS provider).
-WELL_KNOWN_LABELS = frozenset(
-    {
-        "karpenter.sh/nodepool",
-        "karpenter.sh/capacity-type",
-        "topology.kubernetes.io/zone",
-        "topology.kubernetes.io/region",
-        "node.kubernetes.io/instance-type",
-        "kubernetes.io/arch",
-        "kubernetes.io/os",
-        "node.kubernetes.io/windows-build",
-        "topology.k8s.aws/zone-id",
-        *(
-            f"karpenter.k8s.aws/{name}"
-            for name in (
-                "capacity-reservation-id",
-                "capacity-reservation-type",
-                "capacity-reservation-interruptible",
-                "instance-hypervisor",
-                "instance-encryption-in-transit-supported",
-                "instance-nitro-enclaves-supported",
-                "instance-category",
-                "instance-capability-flex",
-                "instance-family",
-                "instance-generation",
-                "instance-size",
-                "instance-local-nvme",
-                "instance-cpu",
-                "instance-cpu-manufacturer",
-                "instance-cpu-sustained-clock-speed-mhz",
-                "instance-memory",
-                "instance-ebs-bandwidth",
-                "instance-network-bandwidth",
-                "instance-gpu-name",
-                "instance-gpu-manufacturer",
-                "instance-gpu-count",
-                "instance-gpu-memory",
-                "instance-accelerator-name",
-                "instance-accelerator-manufacturer",
-                "instance-accelerator-count",
-                "instance-tenancy",
-                "placement-group-id",
-                "placement-group-partition",
-            )
-        ),
-    }
-)
+#: Labels Karpenter knows and lets a NodePool use although their domain is restricted (core plus the AWS provider),
+#: spelled once in ``scheduling.labels``.
+WELL_KNOWN_LABELS = labels.WELL_KNOWN_LABELS
 #: Domains Karpenter reserves (``RestrictedLabelDomains``: core ``karpenter.sh``, the AWS provider's own group).
 KARPENTER_DOMAINS = ("karpenter.sh", "karpenter.k8s.aws")
 #: Domains the kubelet may not label its own node with (the NodeRestriction admission plugin), so the AWS provider

@@ -1,7 +1,6 @@
 """Resource names and quantities: what ``limits`` and the kubelet's reservations may say.
 
-Quantities follow k8s.io/apimachinery ``pkg/api/resource`` (``ParseQuantity``): a signed decimal with a binary
-(``Ki``..``Ei``), decimal (``n``..``E``) or exponent suffix. Known resources are Kubernetes' own plus the ones
+Quantities are parsed by the one parser, ``scheduling.quantity``. Known resources are Kubernetes' own plus the ones
 Karpenter knows on AWS (kubernetes-sigs/karpenter ``pkg/apis/v1/labels.go`` ``WellKnownResources`` and
 aws/karpenter-provider-aws ``pkg/apis/v1/labels.go``).
 """
@@ -9,11 +8,11 @@ aws/karpenter-provider-aws ``pkg/apis/v1/labels.go``).
 from __future__ import annotations
 
 import difflib
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 
 from karpenter_infra.rules.names import did_you_mean, qualified_name_problem
+from karpenter_infra.scheduling.quantity import MEBIBYTE, QuantityError, parse_quantity_suffix
 
 #: Resources a NodePool's ``limits`` can count. ``nodes`` is Karpenter's own count of nodes.
 KNOWN_RESOURCES = frozenset(
@@ -36,43 +35,6 @@ KNOWN_RESOURCES = frozenset(
 )
 #: Short names people type for a known resource.
 _ALIASES = {"gpu": "nvidia.com/gpu", "gpus": "nvidia.com/gpu", "neuron": "aws.amazon.com/neuron", "mem": "memory"}
-
-_SUFFIXES = {
-    "": Decimal(1),
-    **{s: Decimal(1024) ** (i + 1) for i, s in enumerate(("Ki", "Mi", "Gi", "Ti", "Pi", "Ei"))},
-    "n": Decimal("1e-9"),
-    "u": Decimal("1e-6"),
-    "m": Decimal("1e-3"),
-    "k": Decimal("1e3"),
-    "M": Decimal("1e6"),
-    "G": Decimal("1e9"),
-    "T": Decimal("1e12"),
-    "P": Decimal("1e15"),
-    "E": Decimal("1e18"),
-}
-_QUANTITY = re.compile(
-    r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))((?:[KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9.]+)?", re.ASCII
-)
-MEBIBYTE = Decimal(1024) ** 2
-
-
-class QuantityError(ValueError):
-    pass
-
-
-@cache
-def parse_quantity(text: str) -> tuple[Decimal, str]:
-    """The value in base units, and the suffix as written (``""`` for none)."""
-    match = _QUANTITY.fullmatch(text.strip())
-    if match is None:
-        raise QuantityError(f"{text!r} is not a quantity (like 4, 500m, 16Gi)")
-    number, suffix = match.group(1), match.group(2) or ""
-    try:
-        if suffix[:1] in ("e", "E"):
-            return Decimal(number + suffix), suffix
-        return Decimal(number) * _SUFFIXES[suffix], suffix
-    except InvalidOperation:
-        raise QuantityError(f"{text!r} is not a quantity (like 4, 500m, 16Gi)") from None
 
 
 @cache
@@ -98,7 +60,7 @@ def _unitless_memory(name: str, text: str, value: Decimal, suffix: str) -> str |
 @cache
 def limit_problem(name: str, text: str) -> str | None:
     try:
-        value, suffix = parse_quantity(text)
+        value, suffix = parse_quantity_suffix(text)
     except QuantityError as exc:
         return str(exc)
     if value < 0:
@@ -110,7 +72,7 @@ def limit_problem(name: str, text: str) -> str | None:
 def reserved_problem(name: str, text: str) -> str | None:
     """``kubeReserved`` / ``systemReserved``: whole-core CPU of 8 and above is almost always ``100`` for ``100m``."""
     try:
-        value, suffix = parse_quantity(text)
+        value, suffix = parse_quantity_suffix(text)
     except QuantityError as exc:
         return str(exc)
     if value < 0:

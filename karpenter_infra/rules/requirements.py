@@ -10,6 +10,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from karpenter_infra.rules.names import WELL_KNOWN_LABELS, did_you_mean, restricted_label_problem
+from karpenter_infra.scheduling import labels as wk
+from karpenter_infra.scheduling.requirement import Requirement as SchedulingRequirement
+from karpenter_infra.scheduling.requirement import RequirementError
 
 if TYPE_CHECKING:
     from karpenter_infra.spec.resolved import ResolvedNodeGroup
@@ -35,11 +38,11 @@ def min_values_problems(min_values: Mapping[str, int], short_keys: Mapping[str, 
 #: The label keys a modelled field renders a requirement for; anything else is the user's own.
 MODELLED_KEYS = frozenset(
     {
-        "kubernetes.io/arch",
-        "kubernetes.io/os",
-        "karpenter.sh/capacity-type",
-        "topology.kubernetes.io/zone",
-        "node.kubernetes.io/instance-type",
+        wk.ARCH,
+        wk.OS,
+        wk.CAPACITY_TYPE,
+        wk.ZONE,
+        wk.INSTANCE_TYPE,
     }
 )
 
@@ -67,14 +70,13 @@ def modelled(group: ResolvedNodeGroup) -> dict[str, tuple[str, frozenset[str]]]:
 
 
 def _admitted(term: Requirement, values: frozenset[str]) -> frozenset[str]:
-    operator = str(term.operator)
-    if operator == "In":
-        return values & set(term.values)
-    if operator == "NotIn":
-        return values - set(term.values)
-    if operator == "DoesNotExist":
-        return frozenset()
-    return values  # Exists; Gt/Lt on these keys make no sense and Karpenter says so itself
+    """The modelled values the raw term still admits, by the one algebra (``scheduling.Requirement.has``); a term
+    the algebra cannot read (a ``Gt`` without an integer) is left to the CRD's own check."""
+    try:
+        requirement = SchedulingRequirement.of(term.key, str(term.operator), list(term.values))
+    except RequirementError:
+        return values
+    return frozenset(v for v in values if requirement.has(v))
 
 
 def requirement_problems(group: ResolvedNodeGroup, terms: Sequence[Requirement]) -> Issues:

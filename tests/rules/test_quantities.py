@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from karpenter_infra.rules.quantities import QuantityError, parse_quantity
+from karpenter_infra.scheduling.quantity import QuantityError, parse_quantity
 from tests.rules.support import accepted, refused_group
 
 
@@ -23,7 +23,7 @@ from tests.rules.support import accepted, refused_group
     ],
 )
 def test_parses(text: str, value: Decimal) -> None:
-    assert parse_quantity(text)[0] == value
+    assert parse_quantity(text) == value
 
 
 @pytest.mark.parametrize("text", ["", "4 Gi", "16GB", "abc", "1Gii"])
