@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from karpenter_infra.rules.names import WELL_KNOWN_LABELS, did_you_mean, restricted_label_problem
+from karpenter_infra.rules.names import WELL_KNOWN_LABELS, restricted_label_problem
 from karpenter_infra.scheduling import labels as wk
 from karpenter_infra.scheduling.requirement import Requirement as SchedulingRequirement
 from karpenter_infra.scheduling.requirement import RequirementError
+from karpenter_infra.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from karpenter_infra.spec.resolved import ResolvedNodeGroup

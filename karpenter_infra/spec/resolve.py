@@ -19,6 +19,7 @@ from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolve_nodeclass import DISCOVERY_TAG, resolve_nodeclass
 from karpenter_infra.spec.resolved import ResolvedInstances, ResolvedNodeGroup
 from karpenter_infra.spec.scheduling import Taint, TaintEffect
+from karpenter_infra.suggest import did_you_mean
 
 __all__ = [
     "CILIUM_TAINT_KEY",
@@ -192,7 +193,11 @@ def resolve(
             continue
         target = resolved.get(group.node_class)
         if target is None:
-            raise SpecError.one(nodegroup_owner(name), "node_class", f"no node group named {group.node_class!r}")
+            raise SpecError.one(
+                nodegroup_owner(name),
+                "node_class",
+                f"no node group named {group.node_class!r}" + did_you_mean(group.node_class, by_name),
+            )
         if target.existing_node_class:
             raise SpecError.one(
                 nodegroup_owner(name),
