@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from karpenter_infra.disruption.warnings import group_warnings
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.fleet import Fleet
 from karpenter_infra.rules.fleet import spread_warnings
@@ -269,5 +270,5 @@ def check_rules(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
             problem = zones_problem(tuple(group.availability_zones), platform.region)
             if problem:
                 raise SpecError.one(nodegroup_owner(group.name), "availability_zones", problem)
-    warnings = [*spread_warnings(fleet.groups), *disruption_warnings(fleet.groups)]
+    warnings = [*spread_warnings(fleet.groups), *disruption_warnings(fleet.groups), *group_warnings(fleet.groups)]
     return [Finding(owner, field, message) for owner, field, message in warnings]

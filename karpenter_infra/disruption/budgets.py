@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from karpenter_infra.disruption.cron import Schedule, parse
@@ -142,9 +142,17 @@ def combine(pool_budgets: Sequence[Budget], active: Sequence[bool], count: int) 
     return decisions
 
 
+#: Instants the arithmetic supports: room on both sides for long durations, robfig's five-year search and a
+#: 30-day forecast within Python's years 1-9999.
+EARLIEST = datetime(1000, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def require_aware(at: datetime) -> None:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"at must be timezone-aware (say which time zone you mean), got naive {at.isoformat()}")
+    if not EARLIEST <= at < LATEST:
+        raise ValueError(f"at {at.isoformat()} is out of range: give an instant in the years 1000 to 8999")
 
 
 def decide(nodepool: Mapping[str, Any], at: datetime, nodes: int) -> dict[str, Decision]:

@@ -3,10 +3,18 @@
 The output is formatted the way ``ruff format`` formats it (a call fits on one line or is split one argument per line
 with a trailing comma), so it passes ``make lint`` as generated. Only values that differ from a field's default are
 written; multi-line strings (user data) become module constants so the node groups stay readable.
+
+Data reaches the code only through serializers that are correct by construction: ``repr`` for strings, numbers and
+bytes (each literal is read back with ``ast.literal_eval`` and must give the value it came from), ``float("nan")``
+for what ``repr`` cannot spell, and ``ast.unparse`` for the docstring that names the values files. Nothing a values
+file says is pasted into code as text, so no value or file name can close a string and write code of its own.
 """
 
 from __future__ import annotations
 
+import ast
+import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -22,20 +30,49 @@ INDENT = "    "
 _FIRST = ("cluster_name", "name", "group_label", "node_class")
 
 
+def _reads_back(literal: str, value: object) -> bool:
+    try:
+        back = ast.literal_eval(literal)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return type(back) is type(value) and back == value
+
+
 def _string(value: str) -> str:
-    """A one-line string literal in ruff's preferred (double) quotes."""
+    """A one-line string literal in ruff's preferred (double) quotes; ``repr`` itself where that would differ."""
     literal = repr(value)
     if literal.startswith("'") and '"' not in value:
-        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
+        double = '"' + literal[1:-1].replace("\\'", "'") + '"'
+        if _reads_back(double, value):
+            return double
     return literal
+
+
+def _scalar(value: Any) -> str:
+    """A literal for a scalar that reads back as the same value and type."""
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return 'float("nan")' if math.isnan(value) else ('float("inf")' if value > 0 else '-float("inf")')
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 14_000:
+        return hex(value)  # repr refuses ints past 4300 digits; hex has no limit
+    if value is None or isinstance(value, bool | int | float | bytes):
+        return repr(value)
+    return _string(str(value))  # a type a values file does not give (a date): its text, still a plain literal
+
+
+def _raw_block_fits(value: str) -> bool:
+    """Whether ``r\"\"\"value\"\"\"`` reads back as ``value``: printable text, no closing quotes, no trailing escape."""
+    if '"""' in value or value.endswith(('"', "\\")):
+        return False
+    if not all(c.isprintable() or c in "\n\t" for c in value):
+        return False
+    return _reads_back(f'r"""{value}"""', value)
 
 
 def _block(name: str, value: str) -> str:
     """``NAME = <literal>``: raw and triple-quoted where possible, with the ``noqa`` lint needs for long lines."""
-    if '"""' in value or value.endswith(('"', "\\")) or "\r" in value:
-        statement = f"{name} = {_string(value)}"
-    else:
-        statement = f'{name} = r"""{value}"""'
+    statement = f'{name} = r"""{value}"""' if _raw_block_fits(value) else f"{name} = {_string(value)}"
     codes = set()
     for line in statement.split("\n"):
         if len(line) > LINE_LENGTH:
@@ -52,7 +89,8 @@ class _Writer:
 
     def constant_for(self, text: str, hint: str) -> str:
         if text not in self.constants:
-            base = "USER_DATA" if not hint else f"USER_DATA_{hint.upper().replace('-', '_')}"
+            safe = re.sub(r"[^A-Z0-9_]", "_", hint.upper())  # a name from data: only ASCII letters, digits, _
+            base = "USER_DATA" if not safe else f"USER_DATA_{safe}"
             name, n = base, 1
             while name in self.constants.values():
                 n += 1
@@ -87,7 +125,7 @@ class _Writer:
             return "[" + ", ".join(self.flat(v, hint) for v in value) + "]"
         if isinstance(value, dict):
             return "{" + ", ".join(f"{_string(str(k))}: {self.flat(v, hint)}" for k, v in value.items()) + "}"
-        return repr(value)
+        return _scalar(value)
 
     def format(self, value: Any, indent: int, prefix: str, suffix: str, hint: str) -> list[str]:
         """Lines of ``prefix + value + suffix`` at ``indent``: one line if it fits, else split like ruff format."""
@@ -150,14 +188,17 @@ def module_text(
 
     files = ", ".join(f"`{f}`" for f in source_files) or "its values files"
     version = f" {chart_version}" if chart_version else ""
-    lines = [
-        f'"""Node groups imported from the `karpenter_nodes` Helm chart{version}.',
-        "",
-        *textwrap.wrap(f"Values: {files}.", LINE_LENGTH, break_on_hyphens=False, break_long_words=False),
-        "Written by `karpenter-infra import-helm-values`; this module is now the source of truth, edit it freely.",
-        '"""',
-        "",
-    ]
+    docstring = "\n".join(
+        [
+            f"Node groups imported from the `karpenter_nodes` Helm chart{version}.",
+            "",
+            *textwrap.wrap(f"Values: {files}.", LINE_LENGTH, break_on_hyphens=False, break_long_words=False),
+            "Written by `karpenter-infra import-helm-values`; this module is now the source of truth, edit it freely.",
+            "",
+        ]
+    )
+    # File names are data: ast.unparse writes the docstring with whatever quoting and escapes keep it one string.
+    lines = [ast.unparse(ast.Module(body=[ast.Expr(ast.Constant(docstring))], type_ignores=[])), ""]
     single = f"from karpenter_infra import {', '.join(names)}"
     if len(single) <= LINE_LENGTH:
         lines.append(single)

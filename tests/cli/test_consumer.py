@@ -81,7 +81,7 @@ def test_plan_names_the_project_as_pulumi_yaml_does() -> None:
     assert {r.urn.split("::")[1] for r in result.registrations} == {"shop-platform"}
 
 
-@pytest.mark.parametrize("command", ["render", "explain", "schedule", "plan", "diff"])
+@pytest.mark.parametrize("command", ["render", "explain", "schedule", "plan", "diff", "disruption"])
 def test_an_unknown_stack_lists_the_stacks_there_are(command: str) -> None:
     args = ["--stack", "prd", "--program", "shop_platform.program:main", "--project-dir", str(CONSUMER)]
     line = one_error_line(runner.invoke(app, [command, *args]))
@@ -135,3 +135,8 @@ def test_diff_renders_the_program_at_the_base_revision_too(tmp_path: Path) -> No
     changed = runner.invoke(app, ["diff", *args, "--exit-code"])
     assert changed.exit_code == EXIT_REPLACES_NODES, changed.output
     assert "EC2NodeClass web-amd64" in changed.stdout and "al2023@v20251120" in changed.stdout
+
+
+def test_disruption_reads_the_program_pools() -> None:
+    result = invoke("disruption", *PROGRAM, "--at", "2026-11-23T21:00+01:00", "--json")
+    assert "batch-arm64" in result.stdout and "web-od-amd64" in result.stdout

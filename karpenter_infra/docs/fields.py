@@ -1,4 +1,4 @@
-"""README tables generated from the models, so the documentation cannot drift from the code."""
+"""The flattened field table of a node group (defaults, group, both), generated from the models."""
 
 from __future__ import annotations
 
@@ -79,24 +79,3 @@ def fields_table() -> str:
             if name in NESTED:
                 rows.extend(_item_rows(NESTED[name], prefix=f"{name}[]."))
     return "\n".join(header + rows) + "\n"
-
-
-FIELDS_START, FIELDS_END = "<!-- fields:start -->", "<!-- fields:end -->"
-
-
-def with_fields_table(readme: str) -> str:
-    """The README with the generated table between its markers (``make readme``)."""
-    head, rest = readme.split(FIELDS_START, 1)
-    _, tail = rest.split(FIELDS_END, 1)
-    return f"{head}{FIELDS_START}\n{fields_table()}{FIELDS_END}{tail}"
-
-
-def main() -> None:
-    from pathlib import Path
-
-    path = Path("README.md")
-    path.write_text(with_fields_table(path.read_text()))
-
-
-if __name__ == "__main__":
-    main()
