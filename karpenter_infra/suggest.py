@@ -37,8 +37,6 @@ def closest(word: str, candidates: Iterable[str], n: int = 1) -> list[str]:
     folded = word.casefold().replace("_", "-")
     scored = []
     for candidate in sorted(set(candidates)):
-        if candidate == word:
-            continue
         score = distance(folded, candidate.casefold().replace("_", "-"))
         if score <= _allowed(word):
             scored.append((score, candidate))

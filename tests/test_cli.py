@@ -208,13 +208,14 @@ NESTED = {
     ),
     "taint": (
         "NodeGroup(\n    name='gpu',\n    taints=[Taint(key='a'), Taint(key='b', effect='Noschedule')],\n)",
-        "error: nodegroup 'gpu' (nested.py:6): taints[1].effect: Input should be 'NoSchedule', 'PreferNoSchedule' "
-        "or 'NoExecute', got 'Noschedule'",
+        "error: nodegroup 'gpu' (nested.py:6): taints[1].effect: must be 'NoSchedule', 'PreferNoSchedule' "
+        "or 'NoExecute', got 'Noschedule' (did you mean 'NoSchedule'?)",
     ),
     "defaults": (
         "NodeGroup(name='web')]\nDEFAULTS = NodeGroupDefaults(cluster_name='karpenter-dev', taints=[Taint(key='x', "
         "effect='Never')])\n_ = [1",
-        "error: defaults (nested.py:5): taints[0].effect: Input should be",
+        "error: defaults (nested.py:5): taints[0].effect: must be 'NoSchedule', 'PreferNoSchedule' or 'NoExecute', "
+        "got 'Never'",
     ),
     "alone": (
         "NodeGroup(name='web', capacity_spread=SPREAD)]\nSPREAD = CapacitySpread(start=5, end=1)\n_ = [1",

@@ -40,7 +40,7 @@ def test_an_explicit_type_outside_the_catalog_gets_the_closest_names() -> None:
     group = NodeGroup(name="x", instances=Instances(instance_types=["m7i.xlarge", "m7q.xlarge"]))
     assert error(group) == (
         "nodegroup 'x': instances.instance_types: 'm7q.xlarge' is not in the instance-type catalog (us-east-1); "
-        "did you mean 'm7i.xlarge', 'm7g.xlarge', 'm7a.xlarge'?"
+        "did you mean 'm7a.xlarge', 'm7g.xlarge', 'm7i.xlarge'?"
     )
 
 
@@ -77,7 +77,7 @@ def test_categories_and_families_that_do_not_exist_are_refused() -> None:
         "(known: a, c, d,"
     )
     assert error(NodeGroup(name="x", instances=Instances(exclude_families=["c6ix"]))).endswith(
-        "did you mean 'c6i', 'c6in', 'c6id'?"
+        "did you mean 'c6i', 'c6id', 'c6in'?"
     )
 
 
