@@ -72,6 +72,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/fleet.py
+	$(BIN)/python benchmarks/simulate.py
 
 ## Regenerate the golden manifests the render tests compare against; review the YAML diff.
 goldens: $(STAMP)
@@ -92,3 +93,8 @@ catalog: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .hypothesis
+
+## Regenerate docs/rules.md (what we refuse beyond the CRDs, and why) from the rule ledger; a test fails when stale.
+.PHONY: rules
+rules: $(STAMP)
+	$(BIN)/python -m karpenter_infra.ledger.table docs/rules.md

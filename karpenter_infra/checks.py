@@ -1,22 +1,24 @@
-"""Plan-time checks for the failures Karpenter users hit most, across the platform and its fleet.
+"""Plan-time checks: the fleet against the platform (cluster, Karpenter chart, IAM), as rules of the ledger.
 
-Errors stop the plan (``SpecError``); warnings are printed and the plan goes on. Both name what to change.
+Errors stop the plan (every one reported at once, as a ``SpecError``); warnings are printed and the plan goes on.
+Both name what to change.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from karpenter_infra.disruption.warnings import group_warnings
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.fleet import Fleet
-from karpenter_infra.rules.fleet import spread_warnings
-from karpenter_infra.rules.group import disruption_warnings
+from karpenter_infra.ledger.core import Finding, Problem, Severity, Stage, declare, raise_errors, rule, run
 from karpenter_infra.rules.zones import zones_problem
 from karpenter_infra.spec.automode import Backend
 from karpenter_infra.spec.nodeclass import is_windows
 from karpenter_infra.spec.platform import PlatformSpec
+
+__all__ = ["Finding", "check", "extra_node_roles", "node_role_access"]
 
 #: The Karpenter release whose CRDs and rules this library validates against.
 VALIDATED_MINOR = (1, 14)
@@ -27,20 +29,10 @@ VALIDATED_MINOR = (1, 14)
 LAST_PUBLISHED_MINOR = {"al2": (1, 32)}
 
 
-@dataclass(frozen=True)
-class Finding:
-    owner: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.owner}: {self.field}: {self.message}"
-
-
-def _version(text: str, owner: str, field: str) -> tuple[int, int, int]:
+def _version(text: str) -> tuple[int, int, int] | None:
     match = re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?", text)
     if match is None:
-        raise SpecError.one(owner, field, f"{text!r} is not a chart version like 1.14.1")
+        return None
     major, minor, patch = (int(g) for g in match.groups())
     return major, minor, patch
 
@@ -91,184 +83,280 @@ def extra_node_roles(platform: PlatformSpec, fleet: Fleet) -> list[str]:
     return [role for role in node_role_access(platform, fleet) if role != platform.node_role_name]
 
 
-def check_versions(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
+def _karpenter(platform: PlatformSpec) -> bool:
+    return platform.backend != Backend.AUTO_MODE
+
+
+@rule(
+    "chart-version",
+    severity=Severity.ERROR,
+    stage=Stage.PLATFORM,
+    source="Helm: chart versions are SemVer 2; karpenter.sh/v1 is served from chart 1.0 (Karpenter v1 upgrade "
+    "guide); the CRD chart must match the controller (karpenter-crd chart README)",
+    summary="a chart version that is not SemVer, below 1.0, or a CRD chart of another minor than the controller",
+)
+def chart_versions(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
+    if not _karpenter(platform):
+        return
     spec = platform.karpenter
-    owner = "karpenter"
-    chart = _version(spec.version, owner, "version")
-    crds = _version(spec.crd_chart_version, owner, "crd_version")
+    chart, crds = _version(spec.version), _version(spec.crd_chart_version)
+    for field, text, parsed in (("version", spec.version, chart), ("crd_version", spec.crd_chart_version, crds)):
+        if parsed is None:
+            yield Problem("karpenter", field, f"{text!r} is not a chart version like 1.14.1")
+    if chart is None or crds is None:
+        return
     if chart[0] < 1:
-        raise SpecError.one(
-            owner,
+        yield Problem(
+            "karpenter",
             "version",
             f"chart {spec.version} serves karpenter.sh/v1beta1; this fleet renders karpenter.sh/v1",
         )
-    if crds[:2] != chart[:2]:
-        raise SpecError.one(
-            owner,
+    elif crds[:2] != chart[:2]:
+        yield Problem(
+            "karpenter",
             "crd_version",
             f"CRD chart {spec.crd_chart_version} does not match the controller chart {spec.version}",
         )
+
+
+@rule(
+    "feature-gate",
+    severity=Severity.ERROR,
+    stage=Stage.PLATFORM,
+    source="core pkg/operator/options (feature gates StaticCapacity, ReservedCapacity): without the gate the "
+    "controller ignores static pools and reserved offerings",
+    summary="replicas without the staticCapacity gate, or 'reserved' with the reservedCapacity gate off",
+)
+def feature_gates(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
+    if not _karpenter(platform):
+        return
+    gates = platform.karpenter.feature_gates
     for group in fleet.groups:
         if not group.renders_nodepool:
             continue
-        if group.replicas is not None and not spec.feature_gates.get("staticCapacity", False):
-            raise SpecError.one(
+        if group.replicas is not None and not gates.get("staticCapacity", False):
+            yield Problem(
                 nodegroup_owner(group.name),
                 "replicas",
                 "static NodePools need karpenter.feature_gates.staticCapacity: true",
             )
-        if "reserved" in group.instances.capacity_types and not spec.feature_gates.get("reservedCapacity", True):
-            raise SpecError.one(
+        if "reserved" in group.instances.capacity_types and not gates.get("reservedCapacity", True):
+            yield Problem(
                 nodegroup_owner(group.name),
                 "instances.capacity_types",
                 "'reserved' needs the reservedCapacity feature gate, which karpenter.feature_gates turns off",
             )
-    if chart[:2] != VALIDATED_MINOR:
+
+
+@rule(
+    "karpenter-version",
+    severity=Severity.WARNING,
+    stage=Stage.PLATFORM,
+    source="the CRDs and rules here are Karpenter v1.14's (shared/reference/karpenter-v1.14)",
+    summary="a Karpenter chart of another minor than the one the manifests are validated against",
+)
+def karpenter_version(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
+    chart = _version(platform.karpenter.version)
+    if _karpenter(platform) and chart is not None and chart[0] >= 1 and chart[:2] != VALIDATED_MINOR:
         wanted = ".".join(map(str, VALIDATED_MINOR))
-        return [Finding(owner, "version", f"manifests are validated against Karpenter {wanted}, not {spec.version}")]
-    return []
+        yield Problem(
+            "karpenter",
+            "version",
+            f"manifests are validated against Karpenter {wanted}, not {platform.karpenter.version}: move the pin "
+            "(docs/releases.md) or expect the API server to be the first check",
+        )
 
 
-def check_production(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
-    if not platform.production:
-        return []
-    found: list[Finding] = []
+@rule(
+    "production-ami-latest",
+    severity=Severity.WARNING,
+    stage=Stage.PLATFORM,
+    source="Karpenter docs, Managing AMIs (pin AMIs in production: @latest rolls every node on each release)",
+    summary="a production platform whose group follows @latest AMIs",
+)
+def production_ami(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
+    if not platform.production or not _karpenter(platform):
+        return
     for group in fleet.groups:
-        owner = nodegroup_owner(group.name)
         nodeclass = group.nodeclass
         if nodeclass and any(t.alias and t.alias.endswith("@latest") for t in nodeclass.ami_selector_terms):
-            found.append(
-                Finding(owner, "ami_version", "follows @latest: every new AMI replaces every node; pin a version")
+            yield Problem(
+                nodegroup_owner(group.name),
+                "ami_version",
+                "follows @latest: every new AMI replaces every node; pin a version",
             )
+
+
+@rule(
+    "production-no-limits",
+    severity=Severity.WARNING,
+    stage=Stage.PLATFORM,
+    source="Karpenter docs, NodePools, spec.limits (nothing else bounds a pool's spend)",
+    summary="a production platform whose group sets no limits",
+)
+def production_limits(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
+    if not platform.production:
+        return
+    for group in fleet.groups:
         if not group.limits:
-            found.append(Finding(owner, "limits", "no limits: nothing bounds this group's spend; set cpu and memory"))
-    return found
+            yield Problem(
+                nodegroup_owner(group.name),
+                "limits",
+                "no limits: nothing bounds this group's spend; set cpu and memory",
+            )
 
 
-def check_catalog(fleet: Fleet) -> list[Finding]:
-    """What the instance-type catalog says about the pools (errors were raised when the fleet was built)."""
-    return [Finding(w.owner, w.field, w.message) for w in fleet.catalog_report.warnings]
+@rule(
+    "ami-family-unpublished",
+    severity=Severity.WARNING,
+    stage=Stage.PLATFORM,
+    source="EKS AMI deprecation FAQ: no AL2 AMIs for Kubernetes 1.33 and later, so the alias resolves to no AMI",
+    summary="an AMI alias family EKS publishes no AMIs of for the cluster's Kubernetes version",
+)
+def ami_families(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
+    if not _karpenter(platform):
+        return
+    major, minor = (int(part) for part in platform.cluster.kubernetes_version.split("."))
+    for group in fleet.groups:
+        aliases = [t.alias for t in group.nodeclass.ami_selector_terms if t.alias] if group.nodeclass else []
+        for family in sorted({alias.split("@", 1)[0].lower() for alias in aliases}):
+            last = LAST_PUBLISHED_MINOR.get(family)
+            if last is not None and (major, minor) > last:
+                yield Problem(
+                    nodegroup_owner(group.name),
+                    "ami_family",
+                    f"EKS publishes no {family}@ AMIs for Kubernetes {platform.cluster.kubernetes_version} "
+                    f"(the last is {last[0]}.{last[1]}): use AL2023 or Bottlerocket",
+                )
 
 
-def check_cluster_name(platform: PlatformSpec, fleet: Fleet) -> None:
-    """The node classes select subnets and security groups tagged for ``cluster_name``: it must be this cluster."""
+@rule(
+    "existing-node-class-unchecked",
+    severity=Severity.WARNING,
+    stage=Stage.PLATFORM,
+    source="EKS access entries and iam:PassRole (Karpenter getting-started IAM): the plan cannot see a class it "
+    "does not render",
+    summary="a group on an existing EC2NodeClass whose role, PassRole and access entry the plan cannot check",
+)
+def existing_node_classes(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
+    for group in fleet.groups:
+        if group.existing_node_class:
+            yield Problem(
+                nodegroup_owner(group.name),
+                "existing_node_class",
+                f"EC2NodeClass {group.nodeclass_name!r} is not rendered here, so the plan cannot check it: make sure "
+                "it exists, that the controller may pass its role (iam:PassRole; the platform only allows the roles "
+                "of the classes it renders) and that the role has an EKS access entry",
+            )
+
+
+@rule(
+    "auto-mode-monitoring",
+    severity=Severity.WARNING,
+    stage=Stage.PLATFORM,
+    source="EKS Auto Mode exposes no Karpenter controller metrics (EKS User Guide, Auto Mode)",
+    summary="monitoring enabled on backend auto-mode, where its alerts and dashboards would stay empty",
+)
+def auto_mode_monitoring(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
+    if platform.backend == Backend.AUTO_MODE and platform.monitoring.enabled:
+        yield Problem(
+            "monitoring",
+            "enabled",
+            "EKS Auto Mode exposes no Karpenter controller metrics, so the per-nodegroup alerts and dashboards "
+            "would never fire or fill: they are not created on backend auto-mode; set monitoring.enabled: false",
+        )
+
+
+@rule(
+    "zone-region",
+    severity=Severity.ERROR,
+    stage=Stage.PLATFORM,
+    source="EC2: a zone of another region is no offering of this one (provider pkg/providers/instancetype "
+    "offerings are per region), so the pool launches nothing",
+    summary="availability_zones of another region than the stack's",
+)
+def zone_region(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
+    if not platform.region:
+        return
+    for group in fleet.groups:
+        if group.availability_zones:
+            problem = zones_problem(tuple(group.availability_zones), platform.region)
+            if problem:
+                yield Problem(nodegroup_owner(group.name), "availability_zones", problem)
+
+
+@rule(
+    "cluster-name",
+    severity=Severity.ERROR,
+    stage=Stage.PLATFORM,
+    source="ours: defaults.cluster_name and the platform's cluster.name say different things",
+    summary="a fleet built for another cluster than the platform's",
+)
+def cluster_name(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
     if fleet.defaults.cluster_name != platform.cluster.name:
-        raise SpecError.one(
+        yield Problem(
             "defaults",
             "cluster_name",
             f"{fleet.defaults.cluster_name!r} differs from the platform's cluster.name {platform.cluster.name!r}",
         )
 
 
-def check_ami_families(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
-    major, minor = (int(part) for part in platform.cluster.kubernetes_version.split("."))
-    found = []
-    for group in fleet.groups:
-        aliases = [t.alias for t in group.nodeclass.ami_selector_terms if t.alias] if group.nodeclass else []
-        for family in sorted({alias.split("@", 1)[0].lower() for alias in aliases}):
-            last = LAST_PUBLISHED_MINOR.get(family)
-            if last is not None and (major, minor) > last:
-                found.append(
-                    Finding(
-                        nodegroup_owner(group.name),
-                        "ami_family",
-                        f"EKS publishes no {family}@ AMIs for Kubernetes {platform.cluster.kubernetes_version} "
-                        f"(the last is {last[0]}.{last[1]}): use AL2023 or Bottlerocket",
-                    )
-                )
-    return found
-
-
-def check_existing_node_classes(fleet: Fleet) -> list[Finding]:
-    """Node-class checks (role, PassRole, access entry, AMI pin) cannot see a class the fleet does not render."""
-    return [
-        Finding(
-            nodegroup_owner(group.name),
-            "existing_node_class",
-            f"EC2NodeClass {group.nodeclass_name!r} is not rendered here, so the plan cannot check it: make sure it "
-            "exists, that the controller may pass its role (iam:PassRole; the platform only allows the roles of the "
-            "classes it renders) and that the role has an EKS access entry",
-        )
-        for group in fleet.groups
-        if group.existing_node_class
-    ]
-
-
-def check_reserved_capacity(fleet: Fleet) -> list[Finding]:
-    """``reserved`` next to other capacity types launches nothing reserved without reservations to launch into."""
-    classes = {g.nodeclass.name: g.nodeclass for g in fleet.groups if g.nodeclass is not None}
-    return [
-        Finding(
-            nodegroup_owner(group.name),
-            "instances.capacity_types",
-            "'reserved' has no capacity reservations to launch into (the node class sets no "
-            "capacity_reservation_selector_terms), so only the other capacity types launch",
-        )
-        for group in fleet.groups
-        if group.renders_nodepool
-        and not group.existing_node_class
-        and "reserved" in group.instances.capacity_types
-        and not classes[group.nodeclass_name].capacity_reservation_selector_terms
-    ]
-
-
-def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
-    """Run every check; raise on the first error, return all warnings.
-
-    The one validation path: the CLI (render, diff, schedule) and ``KarpenterPlatform`` (plan, preview, up) both call
-    this, once, before anything is registered, whichever backend runs Karpenter.
-    """
-    check_cluster_name(platform, fleet)
+@rule(
+    "backend",
+    severity=Severity.ERROR,
+    stage=Stage.PLATFORM,
+    source="ours: the fleet was rendered for another backend than the platform runs",
+    summary="a fleet built for another backend than platform.backend",
+)
+def backend(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
     if fleet.backend.name != platform.backend:
-        raise SpecError.one(
+        yield Problem(
             "platform",
             "backend",
             f"is {platform.backend!r} but the fleet was built for {fleet.backend.name!r}: "
             "build it with Fleet(..., backend=platform.backend)",
         )
-    node_role_access(platform, fleet)
-    if platform.backend == Backend.AUTO_MODE:
-        backend = check_auto_mode(platform, fleet)
-    else:
-        backend = [
-            *check_versions(platform, fleet),
-            *check_production(platform, fleet),
-            *check_ami_families(platform, fleet),
-        ]
-    return [
-        *backend,
-        *check_reserved_capacity(fleet),  # both backends launch `reserved` only into the reservations selected
-        *check_rules(platform, fleet),
-        *check_catalog(fleet),
-        *check_existing_node_classes(fleet),
-    ]
 
 
-def check_auto_mode(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
-    """The plan-time checks that apply when AWS runs Karpenter.
+@rule(
+    "disruption-budget",
+    severity=Severity.WARNING,
+    stage=Stage.PLATFORM,
+    source="core pkg/apis/v1/nodepool.go Budget (schedule, duration, nodes) and "
+    "pkg/controllers/disruption budgets; each message names its check in brackets",
+    summary="disruption budgets that block for ever, never fire, overlap, round above limits.nodes, or name "
+    "reasons that never apply",
+)
+def disruption_budgets(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
+    for owner, field, message in group_warnings(fleet.groups):
+        yield Problem(owner, field, message)
 
-    The controller's version and feature gates are AWS's (so static pools and reserved capacity need no gate), and
-    Auto Mode nodes have no AMI alias to pin: AWS patches them, so "follows @latest" would say nothing.
+
+declare(
+    "node-role-access",
+    severity=Severity.ERROR,
+    stage=Stage.PLATFORM,
+    source="EKS access entries: one entry (one type, EC2_LINUX or EC2_WINDOWS) per principal; the controller needs "
+    "iam:PassRole on each node role (Karpenter getting-started IAM)",
+    summary="a role shared by Linux and Windows node classes, or an instance profile whose role is unknown",
+    where=node_role_access,
+)
+
+
+def check(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
+    """Every check: raise every error at once, return every warning not switched off.
+
+    The one validation path: the CLI (render, diff, schedule) and ``KarpenterPlatform`` (plan, preview, up) both call
+    this, once, before anything is registered, whichever backend runs Karpenter.
     """
-    found = [f for f in check_production(platform, fleet) if f.field != "ami_version"]
-    if platform.monitoring.enabled:
-        found.append(
-            Finding(
-                "monitoring",
-                "enabled",
-                "EKS Auto Mode exposes no Karpenter controller metrics, so the per-nodegroup alerts and dashboards "
-                "would never fire or fill: they are not created on backend auto-mode",
-            )
-        )
-    return found
-
-
-def check_rules(platform: PlatformSpec, fleet: Fleet) -> list[Finding]:
-    """The rules of karpenter_infra.rules that need the stack (its region) or only warn."""
-    for group in fleet.groups:
-        if platform.region and group.availability_zones:
-            problem = zones_problem(tuple(group.availability_zones), platform.region)
-            if problem:
-                raise SpecError.one(nodegroup_owner(group.name), "availability_zones", problem)
-    warnings = [*spread_warnings(fleet.groups), *disruption_warnings(fleet.groups), *group_warnings(fleet.groups)]
-    return [Finding(owner, field, message) for owner, field, message in warnings]
+    found = run(Stage.PLATFORM, platform, fleet)
+    if not any(f.rule in {"cluster-name", "backend"} for f in found):
+        try:
+            node_role_access(platform, fleet)
+        except SpecError as exc:
+            found += [Finding(exc.owner, f, p, "node-role-access", Severity.ERROR) for f, p in exc.issues]
+    raise_errors(found)
+    off = {nodegroup_owner(g.name): g.warnings_off for g in fleet.groups}
+    platform_off = frozenset(fleet.defaults.warnings_off or ())
+    own = [f for f in found if f.severity == Severity.WARNING and f.rule not in off.get(f.owner, platform_off)]
+    return sorted([*own, *fleet.warnings])

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from karpenter_infra.safe_text import printable, quoted
+
 
 class SpecError(Exception):
     """Bad input, pinned to the node group (or other owner) and the fields that carry it.
@@ -20,7 +22,9 @@ class SpecError(Exception):
     def __init__(self, owner: str, issues: Sequence[tuple[str, str]]) -> None:
         self.owner = owner
         self.issues = list(issues)
-        super().__init__("\n".join(f"{owner}: {field}: {problem}" for field, problem in self.issues))
+        # Each part is made terminal-safe once, here: a key or value with control characters prints as escapes.
+        lines = (f"{printable(owner)}: {printable(field)}: {printable(problem)}" for field, problem in self.issues)
+        super().__init__("\n".join(lines))
 
     @classmethod
     def one(cls, owner: str, field: str, problem: str) -> SpecError:
@@ -65,13 +69,13 @@ def _message(err: Any) -> str:
     if kind == "string_pattern_mismatch":
         from karpenter_infra.spec.words import pattern_words
 
-        return f"must be {pattern_words(str(err['ctx']['pattern']))}, got {given!r}"
+        return f"must be {pattern_words(str(err['ctx']['pattern']))}, got {quoted(given)}"
     if kind in {"enum", "literal_error"}:
-        return f"must be {err['ctx']['expected']}, got {given!r}"
+        return f"must be {err['ctx']['expected']}, got {quoted(given)}"
     if kind == "int_parsing":
-        return f"must be a whole number, got {given!r}"
+        return f"must be a whole number, got {quoted(given)}"
     if kind not in {"missing", "extra_forbidden"} and "input" in err:
-        return f"{err['msg']}, got {given!r}"
+        return f"{err['msg']}, got {quoted(given)}"
     return str(err["msg"])
 
 

@@ -12,9 +12,10 @@ from karpenter_infra.backends import NodeBackend, backend_for
 from karpenter_infra.catalog.report import CatalogReport, fleet_report
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.karpenter.validate import ManifestError
+from karpenter_infra.ledger.core import Collector, Finding, Severity, Stage, raise_errors, run, run_each
+from karpenter_infra.ledger.registry import load_rules
 from karpenter_infra.render.headroom import deployment, namespace, priority_class
 from karpenter_infra.render.offhours import config_map, cron_job, rbac, scheduled
-from karpenter_infra.rules.fleet import check_resolved
 from karpenter_infra.spec.automode import Backend
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolve import resolve
@@ -84,9 +85,22 @@ class Fleet:
         self.node_role = node_role
         self.backend: NodeBackend = backend_for(backend, defaults, nodegroups)
         with _bulk_allocation():
-            self.groups: list[ResolvedNodeGroup] = resolve(defaults, nodegroups, node_role)
-            check_resolved(self.groups)
-            self._by_group: dict[str, list[Manifest]] = {g.name: self._render(g) for g in self.groups}
+            errors = Collector()
+            self.groups: list[ResolvedNodeGroup] = resolve(defaults, nodegroups, node_role, errors)
+            load_rules()
+            # Each stage reports every problem it finds; a later stage runs only on what passed the earlier ones.
+            found = run_each(Stage.GROUP, self.groups)
+            with errors.step():
+                raise_errors(found)
+            errors.raise_if_any()
+            found += run(Stage.FLEET, self.groups)
+            raise_errors(found)
+            self._warnings = [f for f in found if f.severity == Severity.WARNING]
+            self._by_group: dict[str, list[Manifest]] = {}
+            for group in self.groups:
+                with errors.step():
+                    self._by_group[group.name] = self._render(group)
+            errors.raise_if_any()
             self.catalog_report: CatalogReport = fleet_report(
                 self.groups, self._by_group, nodegroups, defaults, catalog, self.backend.catalog_view
             )
@@ -112,6 +126,14 @@ class Fleet:
         self._shared = list(first.values())
         for collected in _collectors:
             collected.append(self)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The group and fleet rules' warnings, then the catalog's, less those the groups switched off."""
+        off = {nodegroup_owner(g.name): g.warnings_off for g in self.groups}
+        own = [f for f in self._warnings if f.rule not in off.get(f.owner, frozenset())]
+        catalog = [Finding(w.owner, w.field, w.message, w.kind.value) for w in self.catalog_report.warnings]
+        return sorted([*own, *catalog])
 
     def _render(self, group: ResolvedNodeGroup) -> list[Manifest]:
         rendered = []

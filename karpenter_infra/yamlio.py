@@ -196,7 +196,7 @@ def _documents(
         if "integer string conversion" in message:
             message = "an integer with more than 4300 digits"
         raise _error(source, owner, line, f"cannot read a value: {message[:120]}") from None
-    for line, key in duplicates:
+    for line, key in sorted(duplicates):
         warnings.warn(
             YamlWarning(f"{source}: line {line}: key {key!r} repeated in one mapping; the last one wins"),
             stacklevel=4,

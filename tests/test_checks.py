@@ -29,9 +29,11 @@ def platform(**overrides: Any) -> PlatformSpec:
     return PlatformSpec.model_validate(base)
 
 
-def fleet(*groups: NodeGroup, ami_version: str = "latest") -> Fleet:
+def fleet(*groups: NodeGroup, ami_version: str = "latest", warnings_off: list[str] | None = None) -> Fleet:
     # Catalog warnings (e.g. the price spread of unbounded sizes) have their own tests, in tests/catalog.
-    defaults = NodeGroupDefaults(cluster_name="c", ami_version=ami_version, catalog_warnings_off=list(CatalogWarning))
+    defaults = NodeGroupDefaults(
+        cluster_name="c", ami_version=ami_version, catalog_warnings_off=list(CatalogWarning), warnings_off=warnings_off
+    )
     return Fleet(defaults, list(groups), node_role="KarpenterNodeRole-c")
 
 
@@ -91,7 +93,28 @@ def test_reserved_capacity_needs_its_gate_on() -> None:
 
 def test_a_newer_chart_than_we_validate_against_warns() -> None:
     [finding] = check(platform(karpenter={"version": "1.15.0"}), fleet(NodeGroup(name="a")))
-    assert str(finding) == "karpenter: version: manifests are validated against Karpenter 1.14, not 1.15.0"
+    assert str(finding).startswith("karpenter: version: manifests are validated against Karpenter 1.14, not 1.15.0")
+    assert finding.rule == "karpenter-version"
+
+
+def test_platform_warnings_are_switched_off_by_the_defaults() -> None:
+    built = fleet(NodeGroup(name="a"), warnings_off=["karpenter-version"])
+    assert check(platform(karpenter={"version": "1.15.0"}), built) == []
+
+
+def test_every_platform_error_is_reported_at_once() -> None:
+    static = fleet(
+        NodeGroup(name="s", replicas=1),
+        NodeGroup(name="r", instances=Instances(capacity_types=["reserved", "on-demand"])),
+    )
+    gates = {"feature_gates": {"reservedCapacity": False}, "crd_version": "1.13.0"}
+    with pytest.raises(SpecError) as caught:
+        check(platform(karpenter=gates), static)
+    assert [line.split(": ", 2)[:2] for line in str(caught.value).splitlines()] == [
+        ["karpenter", "crd_version"],
+        ["nodegroup 'r'", "instances.capacity_types"],
+        ["nodegroup 's'", "replicas"],
+    ]
 
 
 def test_production_warns_on_latest_amis_and_missing_limits() -> None:

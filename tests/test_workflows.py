@@ -69,6 +69,7 @@ def test_diff_workflow_posts_the_diff_and_gates_on_node_replacement() -> None:
     assert "make setup" in commands
     assert ".venv/bin/karpenter-infra diff --stack" in commands and "--exit-code" in commands
     assert f'"$code" -eq {EXIT_REPLACES_NODES}' in commands
+    assert '--workloads "examples/workloads/$stack"' in commands  # a change that strands pods fails the check too
     assert "gh pr comment" in commands and "--body-file diff.md" in commands
     gate = next(step for step in job["steps"] if step.get("name") == "gate on node replacement")
     assert "replaces-nodes" in gate["run"] and "exit 1" in gate["run"]

@@ -15,7 +15,8 @@ from karpenter_infra.catalog.model import Catalog
 from karpenter_infra.catalog.summary import Summary, fits, summarize
 from karpenter_infra.catalog.view import KARPENTER, CatalogView
 from karpenter_infra.catalog.warnings import PRICE_SPREAD, SPOT_MIN_TYPES, CatalogWarning
-from karpenter_infra.errors import nodegroup_owner
+from karpenter_infra.errors import SpecError, nodegroup_owner
+from karpenter_infra.ledger.core import Collector, Severity, Stage, declare
 from karpenter_infra.scheduling.quantity import MEBIBYTE, quantity_or_none
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
@@ -84,29 +85,31 @@ def fleet_report(
         for name, manifests in manifests_by_group.items()
         if (pool := next((m for m in manifests if m["kind"] == "NodePool"), None)) is not None
     }
-    inherited = defaults.catalog_warnings_off or []
-    silenced = {
-        g.name: frozenset(g.catalog_warnings_off if g.catalog_warnings_off is not None else inherited)
-        for g in nodegroups
-    }
+    silenced = {g.name: g.warnings_off for g in groups}
     return build_report(groups, pools, silenced, catalog or shipped_catalog(), view)
 
 
 def build_report(
     groups: Sequence[ResolvedNodeGroup],
     pools: Mapping[str, Manifest],
-    silenced: Mapping[str, frozenset[CatalogWarning]],
+    silenced: Mapping[str, frozenset[str]],
     catalog: Catalog,
     view: CatalogView = KARPENTER,
 ) -> CatalogReport:
     """``pools`` is each group's rendered NodePool by group name; ``silenced`` the warnings each group turns off."""
     reports: dict[str, PoolReport] = {}
+    errors = Collector()
     for group in sorted((g for g in groups if g.name in pools), key=lambda g: g.name):
-        bits = check_pool(group, pools[group.name], catalog, view)
+        try:
+            bits = check_pool(group, pools[group.name], catalog, view)
+        except SpecError as exc:
+            errors.add(exc)
+            continue
         summary = summarize(catalog, bits)
         report = reports[group.name] = PoolReport(group.name, group.nodepool_name, bits, summary)
         for warning in _pool_warnings(group, bits, summary, catalog):
             (report.silenced if warning.kind in silenced.get(group.name, ()) else report.warnings).append(warning)
+    errors.raise_if_any()
     twins = _twins([g for g in groups if g.name in reports], reports)
     by_pool = {g.nodepool_name: g for g in groups}
     for twin in twins:
@@ -219,3 +222,40 @@ def _twins(groups: Sequence[ResolvedNodeGroup], reports: Mapping[str, PoolReport
             )
         )
     return twins
+
+
+for _kind, _summary, _source in (
+    (
+        CatalogWarning.SPOT_DIVERSITY,
+        f"a spot pool admitting fewer than {SPOT_MIN_TYPES} instance types",
+        "EC2 User Guide, Best practices for Amazon EC2 Spot (be flexible about instance types)",
+    ),
+    (
+        CatalogWarning.PREVIOUS_GENERATION,
+        "a pool admitting only previous-generation or Xen instance types",
+        "EC2 User Guide, Previous generation instances",
+    ),
+    (
+        CatalogWarning.PRICE_SPREAD,
+        f"on-demand prices of the admitted types more than {PRICE_SPREAD:.0f}x apart: usually a missing size bound",
+        "the shipped catalog's on-demand prices (catalog/data)",
+    ),
+    (
+        CatalogWarning.TWIN_SHAPES,
+        "twin pools (one group label, or a capacity-spread pair) that admit different instance shapes",
+        "ours: twins are meant to run the same workloads on the same hardware",
+    ),
+    (
+        CatalogWarning.HEADROOM_EDGE,
+        "headroom pods that fit the largest admitted node only within the allocatable margin",
+        "the catalog's allocatable figures are AL2023 defaults (shared reference README)",
+    ),
+):
+    declare(
+        _kind.value,
+        severity=Severity.WARNING,
+        stage=Stage.CATALOG,
+        source=_source,
+        summary=_summary,
+        where=_pool_warnings,
+    )

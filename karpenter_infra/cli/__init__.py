@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import typer
 
-from karpenter_infra.cli import catalog, dashboards, diff, disruption, explain, importer, plan, render, schedule
+from karpenter_infra.cli import (
+    catalog,
+    dashboards,
+    diff,
+    disruption,
+    explain,
+    importer,
+    plan,
+    render,
+    schedule,
+    simulate,
+)
 
 # Plain help (no rich panels): typer's rich help shows a `<bool>` value after every flag, which invites
 # `--json true`, and renders docstrings' markup raw. Plain help shows flags as flags.
@@ -21,6 +32,7 @@ app.command("dashboards")(dashboards.dashboards)
 app.command("schedule")(schedule.schedule)
 app.command("import-helm-values")(importer.import_helm_values_command)
 app.command("explain")(explain.explain)
+app.command("simulate")(simulate.simulate)
 app.command("disruption")(disruption.disruption)
 app.add_typer(catalog.catalog_app, name="catalog")
 

@@ -6,16 +6,18 @@ Commands import their heavy dependencies inside the command function: ``--help``
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from karpenter_infra.errors import SpecError
+from karpenter_infra.safe_text import printable
 
 # soft_wrap: errors name files and fields; a line break inside a path breaks grep and CI log search.
 err = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -52,7 +54,7 @@ def stdout_console() -> Console:
 def error(message: str) -> None:
     """One ``error:`` line per line of the message: a multi-problem report reads as one problem per line."""
     for line in message.splitlines() or [""]:
-        err.print(f"[bold red]error:[/] {escape(line)}")
+        err.print(f"[bold red]error:[/] {escape(printable(line))}")
 
 
 def fail(exc: SpecError) -> NoReturn:
@@ -83,4 +85,18 @@ def directory(out: Path, command: str) -> None:
 
 def warn(findings: Iterable[object]) -> None:
     for finding in findings:
-        err.print(f"[yellow]warning:[/] {escape(str(finding))}")
+        err.print(f"[yellow]warning:[/] {escape(printable(str(finding)))}")
+
+
+def _show_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
+    """What our loaders warn about (a key repeated in a YAML file) prints as a ``warning:`` line, not a traceback."""
+    if category.__module__.startswith("karpenter_infra."):
+        warn([message])
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+warnings.showwarning = _show_warning

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,6 +26,15 @@ def diff(
             "so CI can gate on it.",
         ),
     ] = False,
+    workloads: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--workloads",
+            "-w",
+            help="Also simulate these workloads on base and head and list those whose placement changes; with "
+            f"--exit-code, exit {EXIT_REPLACES_NODES} when a workload becomes pending.",
+        ),
+    ] = None,
     program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),
 ) -> None:
@@ -40,5 +49,20 @@ def diff(
         before = render_at_revision(project_dir, base, stack, program)
     changes = diff_manifests(before, target.manifests, target.group_label_key)
     sys.stdout.write(report(changes))
-    if exit_code and replaces_nodes(changes):
+    stranded = bool(workloads) and _workload_section(before, target.manifests, workloads or [])
+    if exit_code and (replaces_nodes(changes) or stranded):
         raise typer.Exit(EXIT_REPLACES_NODES)
+
+
+def _workload_section(before: list[dict[str, Any]], head: list[dict[str, Any]], paths: list[Path]) -> bool:
+    """Prints the placement changes; ``True`` when a workload becomes pending."""
+    from karpenter_infra.simulate import load_workloads, simulate
+    from karpenter_infra.simulate.compare import becomes_pending, placement_changes
+    from karpenter_infra.simulate.compare import report as placement_report
+
+    with user_errors():
+        loaded = load_workloads(paths)
+        base_result, head_result = simulate(before, loaded), simulate(head, loaded)
+    moved = placement_changes(base_result, head_result)
+    sys.stdout.write(placement_report(moved, base_result, head_result))
+    return becomes_pending(moved)

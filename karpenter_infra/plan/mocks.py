@@ -41,15 +41,36 @@ class Registration:
     inputs: dict[str, Any]
     depends_on: list[str] = field(default_factory=list)
     custom: bool = True
+    #: Inputs Pulumi marks secret (``pulumi.Output.secret``, a secure config value): ``inputs`` holds their plain
+    #: values for tests; ``as_json`` prints them as ``[secret]``.
+    secret_inputs: frozenset[str] = frozenset()
 
     def as_json(self, names: dict[str, str]) -> dict[str, Any]:
         return {
             "type": self.type,
             "name": self.name,
             "parent": names.get(self.parent) if self.parent else None,
-            "inputs": self.inputs,
+            "inputs": masked(self.inputs, self.secret_inputs),
             "depends_on": sorted(names.get(u, u) for u in self.depends_on),
         }
+
+
+#: Keys whose values are credentials wherever they appear, secret-marked or not (a kubeconfig given as plain text).
+SECRET_KEYS = frozenset({"kubeconfig"})
+SECRET = "[secret]"
+
+
+def masked(inputs: dict[str, Any], secret: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """``inputs`` with every secret-marked input and every credential key, at any depth, printed as ``[secret]``."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: SECRET if k in SECRET_KEYS else walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return {k: SECRET if k in secret or k in SECRET_KEYS else walk(v) for k, v in inputs.items()}
 
 
 class PlanMocks(pulumi.runtime.Mocks):
@@ -79,6 +100,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             inputs = with_ints(
                 rpc.deserialize_properties(request.object), self.sent.pop((request.type, request.name), {})
             )
+            # A secret anywhere in an input marks the whole top-level input (the SDK pushes secretness up).
+            secret = frozenset(k for k, v in inputs.items() if rpc.is_rpc_secret(v))
+            inputs = {k: rpc.unwrap_rpc_secret(v) for k, v in inputs.items()}
             self.registrations.append(
                 Registration(
                     type=request.type,
@@ -88,6 +112,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     inputs=_plain(inputs),
                     depends_on=list(request.dependencies),
                     custom=bool(request.custom),
+                    secret_inputs=secret,
                 )
             )
         return response

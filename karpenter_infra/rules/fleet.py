@@ -1,12 +1,12 @@
-"""Cross-group rules: what only the whole fleet shows. Run once per fleet, after every group passed its own rules."""
+"""Cross-group rules: what only the whole fleet shows (capacity spreads across groups sharing a group label)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from karpenter_infra.errors import SpecError, nodegroup_owner
-from karpenter_infra.rules.group import check_group
+from karpenter_infra.errors import nodegroup_owner
+from karpenter_infra.ledger.core import Problem, Severity, Stage, rule
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
 
@@ -14,63 +14,62 @@ def _capacity(group: ResolvedNodeGroup) -> frozenset[str]:
     return frozenset(group.instances.capacity_types)
 
 
-def check_fleet(groups: Sequence[ResolvedNodeGroup]) -> None:
-    """Capacity spread: groups sharing a group label split one label's values between spot and on-demand."""
+def _by_label(groups: Sequence[ResolvedNodeGroup]) -> list[tuple[str, list[ResolvedNodeGroup]]]:
     by_label: dict[str, list[ResolvedNodeGroup]] = defaultdict(list)
     for group in groups:
         by_label[group.group_label].append(group)
-    for label, members in sorted(by_label.items()):
+    return sorted(by_label.items())
+
+
+@rule(
+    "spread-overlap",
+    severity=Severity.WARNING,
+    stage=Stage.FLEET,
+    source="karpenter_nodes chart capacity spread (topologySpreadConstraints over the spread label, Kubernetes "
+    "pod-topology-spread); Karpenter accepts any values",
+    summary="two groups of one group label and different capacity types whose spread ranges overlap: the "
+    "spot/on-demand ratio is not what the ranges say (groups differing only by instance shape may share a range)",
+)
+def spread_overlap(groups: Sequence[ResolvedNodeGroup]) -> Iterator[Problem]:
+    for label, members in _by_label(groups):
         spread = sorted((g for g in members if g.capacity_spread is not None), key=lambda g: g.name)
         for i, first in enumerate(spread):
             assert first.capacity_spread is not None
             for second in spread[i + 1 :]:
                 assert second.capacity_spread is not None
+                if _capacity(first) == _capacity(second):
+                    continue  # alternatives of one capacity type (other instance shapes): they split nothing
                 if (
                     first.capacity_spread.start <= second.capacity_spread.end
                     and second.capacity_spread.start <= first.capacity_spread.end
                 ):
-                    raise SpecError.one(
+                    yield Problem(
                         nodegroup_owner(second.name),
                         "capacity_spread",
                         f"{second.capacity_spread.start}..{second.capacity_spread.end} overlaps group "
-                        f"{first.name!r} ({first.capacity_spread.start}..{first.capacity_spread.end}) "
-                        f"of group label {label!r}",
+                        f"{first.name!r} ({first.capacity_spread.start}..{first.capacity_spread.end}) of group "
+                        f"label {label!r}, which launches other capacity types: the ranges set the spot/on-demand "
+                        "split, so give them disjoint ranges",
                     )
-        if spread and all(_capacity(g) == {"spot"} for g in members) and len(members) > 1:
-            raise SpecError.one(
-                nodegroup_owner(spread[0].name),
-                "capacity_spread",
-                f"the groups of group label {label!r} are all spot: a spread splits spot and on-demand; "
-                "make one twin on-demand",
-            )
 
 
-def spread_warnings(groups: Sequence[ResolvedNodeGroup]) -> list[tuple[str, str, str]]:
-    """A spread group without a twin of the other capacity type spreads over one kind of capacity: a no-op.
-
-    A warning, not an error: the karpenter_nodes chart's own layouts have such groups, and they harm nothing.
-    """
-    by_label: dict[str, list[ResolvedNodeGroup]] = defaultdict(list)
-    for group in groups:
-        by_label[group.group_label].append(group)
-    found = []
-    for label, members in sorted(by_label.items()):
+@rule(
+    "spread-without-twin",
+    severity=Severity.WARNING,
+    stage=Stage.FLEET,
+    source="karpenter_nodes chart capacity spread: a spread splits pods between capacity types",
+    summary="a capacity_spread group with no group of its label and another capacity type: it spreads over one "
+    "kind of capacity",
+)
+def spread_without_twin(groups: Sequence[ResolvedNodeGroup]) -> Iterator[Problem]:
+    for label, members in _by_label(groups):
         for group in members:
             if group.capacity_spread is None:
                 continue
             if not any(_capacity(t) != _capacity(group) for t in members if t is not group):
-                found.append(
-                    (
-                        nodegroup_owner(group.name),
-                        "capacity_spread",
-                        f"no twin with group_label {label!r} and the other capacity type, so the spread has one "
-                        "kind of capacity to spread over",
-                    )
+                yield Problem(
+                    nodegroup_owner(group.name),
+                    "capacity_spread",
+                    f"no twin with group_label {label!r} and another capacity type, so the spread has one kind "
+                    "of capacity to spread over: add an on-demand twin or drop capacity_spread",
                 )
-    return found
-
-
-def check_resolved(groups: Sequence[ResolvedNodeGroup]) -> None:
-    for group in groups:
-        check_group(group)
-    check_fleet(groups)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator
 from decimal import Decimal
 
-from karpenter_infra.errors import SpecError, nodegroup_owner
+from karpenter_infra.errors import nodegroup_owner
+from karpenter_infra.ledger.core import Problem, Severity, Stage, rule
 from karpenter_infra.rules.durations import seconds
 from karpenter_infra.rules.names import label_value_problem, qualified_name_problem
 from karpenter_infra.rules.nodeclass import image_gc_problems
@@ -56,30 +57,89 @@ def _show(resource: str, total: Decimal) -> str:
     return f"{total:f}"
 
 
-def check_group(group: ResolvedNodeGroup) -> None:
-    found = model_problems(group)
+def _problems(group: ResolvedNodeGroup, issues: Issues) -> Iterator[Problem]:
+    owner = nodegroup_owner(group.name)
+    for field, message in issues:
+        yield Problem(owner, field, message)
+
+
+@rule(
+    "requirement-contradicts-field",
+    severity=Severity.ERROR,
+    stage=Stage.GROUP,
+    source="ours: a raw requirement or template label that contradicts a modelled field (Karpenter adds template "
+    "labels to the requirements: core pkg/controllers/provisioning/scheduling/nodeclaimtemplate.go "
+    "NewNodeClaimTemplate), so no node matches both",
+    summary="additional_requirements or template labels that undo instances.*, availability_zones",
+)
+def requirement_model(group: ResolvedNodeGroup) -> Iterator[Problem]:
+    yield from _problems(group, model_problems(group))
+
+
+@rule(
+    "zone-name",
+    severity=Severity.ERROR,
+    stage=Stage.GROUP,
+    source="EC2 zone names (DescribeAvailabilityZones); a zone ID or region matches no offering "
+    "(provider pkg/providers/instancetype/offering, zone offerings)",
+    summary="availability_zones that are not zone names of one region",
+)
+def zone_names(group: ResolvedNodeGroup) -> Iterator[Problem]:
     if group.availability_zones and (problem := zones_problem(tuple(group.availability_zones))):
-        found.append(("availability_zones", problem))
-    found += _headroom_problems(group)
+        yield Problem(nodegroup_owner(group.name), "availability_zones", problem)
+
+
+@rule(
+    "headroom-fits-limits",
+    severity=Severity.ERROR,
+    stage=Stage.GROUP,
+    source="ours: headroom on a static pool, or more headroom than the group's own limits, can never schedule "
+    "(core pkg/controllers/provisioning/scheduling, limits filter)",
+    summary="headroom on a static pool, headroom over the limits, invalid anti-affinity labels",
+)
+def headroom(group: ResolvedNodeGroup) -> Iterator[Problem]:
+    yield from _problems(group, _headroom_problems(group))
+
+
+@rule(
+    "kubelet-image-gc",
+    severity=Severity.ERROR,
+    stage=Stage.GROUP,
+    source="kubelet config validation (k8s.io/kubernetes pkg/kubelet/apis/config/validation: imageGCLow below "
+    "imageGCHigh); checked on the merged kubelet, which the CRD never sees whole",
+    summary="image_gc_low_threshold_percent not below image_gc_high_threshold_percent after merging defaults",
+)
+def kubelet_image_gc(group: ResolvedNodeGroup) -> Iterator[Problem]:
     if group.nodeclass is not None:
-        found += [(f"kubelet.{f}", p) for f, p in image_gc_problems(group.nodeclass.kubelet)]
-        if problem := tag_count_problem(group.nodeclass.tags, group.cluster_name):
-            found.append(("node_tags", problem))
-    if found:
-        raise SpecError(nodegroup_owner(group.name), found)
+        yield from _problems(group, [(f"kubelet.{f}", p) for f, p in image_gc_problems(group.nodeclass.kubelet)])
 
 
-def disruption_warnings(groups: Sequence[ResolvedNodeGroup]) -> list[tuple[str, str, str]]:
-    found = []
-    for group in groups:
-        expire, consolidate = seconds(group.expire_after), seconds(group.consolidate_after)
-        if expire is not None and consolidate is not None and consolidate > expire:
-            found.append(
-                (
-                    nodegroup_owner(group.name),
-                    "expire_after",
-                    f"{group.expire_after} is shorter than consolidate_after ({group.consolidate_after}): nodes "
-                    "expire before consolidation may act on them",
-                )
-            )
-    return found
+@rule(
+    "ec2-tag-count",
+    severity=Severity.ERROR,
+    stage=Stage.GROUP,
+    source="EC2 allows 50 tags per resource (EC2 User Guide, Tag restrictions); Karpenter adds its own "
+    "(provider pkg/providers/instance, tags)",
+    summary="more node tags than EC2 allows once Karpenter's and the library's are added",
+)
+def tag_count(group: ResolvedNodeGroup) -> Iterator[Problem]:
+    if group.nodeclass is not None and (problem := tag_count_problem(group.nodeclass.tags, group.cluster_name)):
+        yield Problem(nodegroup_owner(group.name), "node_tags", problem)
+
+
+@rule(
+    "expire-before-consolidate",
+    severity=Severity.WARNING,
+    stage=Stage.GROUP,
+    source="core pkg/controllers/disruption (expiration acts before consolidation)",
+    summary="expire_after shorter than consolidate_after: nodes expire before consolidation may act",
+)
+def expire_before_consolidate(group: ResolvedNodeGroup) -> Iterator[Problem]:
+    expire, consolidate = seconds(group.expire_after), seconds(group.consolidate_after)
+    if expire is not None and consolidate is not None and consolidate > expire:
+        yield Problem(
+            nodegroup_owner(group.name),
+            "expire_after",
+            f"{group.expire_after} is shorter than consolidate_after ({group.consolidate_after}): nodes "
+            "expire before consolidation may act on them",
+        )

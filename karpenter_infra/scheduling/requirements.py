@@ -7,7 +7,7 @@ heaviest preferred term). ``compatible`` and ``intersects`` return the reason Ka
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from karpenter_infra.scheduling.requirement import Requirement
@@ -52,8 +52,27 @@ class Requirements(Mapping[str, Requirement]):
     def __len__(self) -> int:
         return len(self._by_key)
 
+    def values(self) -> ValuesView[Requirement]:
+        return self._by_key.values()
+
+    def keys(self) -> KeysView[str]:
+        return self._by_key.keys()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._by_key.get(key, default)
+
     def __and__(self, other: Requirements) -> Requirements:
-        return Requirements([*self.values(), *other.values()])
+        """Both at once: per key, the intersection (``Requirements.Add``)."""
+        merged = dict(self._by_key)
+        for key, requirement in other._by_key.items():
+            existing = merged.get(key)
+            merged[key] = requirement if existing is None else requirement.intersection(existing)
+        found = Requirements()
+        found._by_key = merged
+        return found
 
     def __repr__(self) -> str:
         return f"Requirements({self})"
@@ -69,16 +88,17 @@ class Requirements(Mapping[str, Requirement]):
         Karpenter's scheduler passes ``AllowUndefinedWellKnownLabels`` when it holds a pod against a NodeClaim
         template, because the instance types define those keys.
         """
-        for key in incoming:
-            if key in allow_undefined or key in self._by_key or incoming[key].admits_absent:
+        for key, wanted in incoming._by_key.items():
+            if key in allow_undefined or key in self._by_key or wanted.admits_absent:
                 continue
             return f'label "{key}" does not have known values{_label_hint(self, key, allow_undefined)}'
         return self.intersects(incoming)
 
     def intersects(self, incoming: Requirements) -> str | None:
         """``Intersects``: the first key (sorted, for a stable message) on which the two admit no common value."""
-        for key in sorted(self._by_key.keys() & incoming.keys()):
-            existing, wanted = self._by_key[key], incoming[key]
+        shared = self._by_key.keys() & incoming._by_key.keys()
+        for key in sorted(shared) if len(shared) > 1 else shared:
+            existing, wanted = self._by_key[key], incoming._by_key[key]
             if existing.has_intersection(wanted):
                 continue
             if wanted.admits_absent and existing.admits_absent:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
-from karpenter_infra.spec.fleet_rules import check_fleet
+from karpenter_infra.ledger.core import Collector
 from karpenter_infra.spec.instances import Architecture
 from karpenter_infra.spec.library_defaults import (
     LIBRARY_DEFAULTS,
@@ -175,45 +175,72 @@ def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str 
         off_hours=group.off_hours,
         existing_node_class=group.existing_node_class is not None,
         renders_nodepool=not group.node_class_only,
+        warnings_off=_warnings_off(group, defaults),
     )
 
 
+def _warnings_off(group: NodeGroup, defaults: NodeGroupDefaults) -> frozenset[str]:
+    """The group's lists replace the defaults' (each of the two fields on its own)."""
+    off = group.warnings_off if group.warnings_off is not None else defaults.warnings_off
+    catalog = group.catalog_warnings_off if group.catalog_warnings_off is not None else defaults.catalog_warnings_off
+    return frozenset([*(off or ()), *(str(kind) for kind in catalog or ())])
+
+
 def resolve(
-    defaults: NodeGroupDefaults, nodegroups: Sequence[NodeGroup], node_role: str | None = None
+    defaults: NodeGroupDefaults,
+    nodegroups: Sequence[NodeGroup],
+    node_role: str | None = None,
+    errors: Collector | None = None,
 ) -> list[ResolvedNodeGroup]:
-    """Resolve every group, sorted by name, so the list's order never reaches the output."""
+    """Resolve every group, sorted by name, so the list's order never reaches the output.
+
+    Every group is resolved even when an earlier one fails: all their problems are raised together, or, given a
+    collector, added to it while the groups that resolved are returned (so that later rules can run on them).
+    """
+    collector = errors if errors is not None else Collector()
     by_name: dict[str, NodeGroup] = {}
     for group in nodegroups:
         if group.name in by_name:
-            raise SpecError.one(nodegroup_owner(group.name), "name", "appears more than once in the nodegroup list")
+            collector.add(
+                SpecError.one(nodegroup_owner(group.name), "name", "appears more than once in the nodegroup list")
+            )
         by_name[group.name] = group
-    resolved = {name: resolve_group(by_name[name], defaults, node_role) for name in sorted(by_name)}
+    resolved: dict[str, ResolvedNodeGroup] = {}
+    for name in sorted(by_name):
+        with collector.step():
+            resolved[name] = resolve_group(by_name[name], defaults, node_role)
     for name, group in by_name.items():
-        if group.node_class is None:
-            continue
-        target = resolved.get(group.node_class)
-        if target is None:
-            raise SpecError.one(
-                nodegroup_owner(name),
-                "node_class",
-                f"no node group named {group.node_class!r}" + did_you_mean(group.node_class, by_name),
-            )
-        if target.existing_node_class:
-            raise SpecError.one(
-                nodegroup_owner(name),
-                "node_class",
-                f"{group.node_class!r} uses the existing EC2NodeClass {target.nodeclass_name!r}; "
-                f"set existing_node_class={target.nodeclass_name!r} instead",
-            )
-        if target.nodeclass is None:
-            raise SpecError.one(
-                nodegroup_owner(name),
-                "node_class",
-                f"{group.node_class!r} reuses another group's node class itself; point at the owner",
-            )
-        resolved[name] = _replace_nodeclass(resolved[name], target.nodeclass_name)
-    check_fleet(list(resolved.values()))
+        if group.node_class is None or name not in resolved or group.node_class in by_name.keys() - resolved.keys():
+            continue  # a class owner that failed has its own error
+        with collector.step():
+            resolved[name] = _replace_nodeclass(resolved[name], _node_class_owner(name, group.node_class, resolved))
+    if errors is None:
+        collector.raise_if_any()
     return list(resolved.values())
+
+
+def _node_class_owner(name: str, node_class: str, resolved: dict[str, ResolvedNodeGroup]) -> str:
+    target = resolved.get(node_class)
+    if target is None:
+        raise SpecError.one(
+            nodegroup_owner(name),
+            "node_class",
+            f"no node group named {node_class!r}" + did_you_mean(node_class, resolved),
+        )
+    if target.existing_node_class:
+        raise SpecError.one(
+            nodegroup_owner(name),
+            "node_class",
+            f"{node_class!r} uses the existing EC2NodeClass {target.nodeclass_name!r}; "
+            f"set existing_node_class={target.nodeclass_name!r} instead",
+        )
+    if target.nodeclass is None:
+        raise SpecError.one(
+            nodegroup_owner(name),
+            "node_class",
+            f"{node_class!r} reuses another group's node class itself; point at the owner",
+        )
+    return target.nodeclass_name
 
 
 def _replace_nodeclass(group: ResolvedNodeGroup, nodeclass_name: str) -> ResolvedNodeGroup:

@@ -111,6 +111,8 @@ class ResolvedNodeGroup:
     existing_node_class: bool = False
     #: ``False`` for a ``node_class_only`` group: it renders its EC2NodeClass and nothing else.
     renders_nodepool: bool = True
+    #: Warning rule ids switched off for this group (``warnings_off`` and ``catalog_warnings_off``, inherited).
+    warnings_off: frozenset[str] = frozenset()
 
     @property
     def architecture(self) -> Architecture:

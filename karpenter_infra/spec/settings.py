@@ -38,6 +38,20 @@ from karpenter_infra.spec.nodeclass import (
 )
 from karpenter_infra.spec.scheduling import LabelValue, Requirement, Taint, TaintEffect
 
+
+def _known_warning(rule_id: str) -> str:
+    from karpenter_infra.ledger.registry import warning_ids  # the rule modules import this one
+
+    known = warning_ids()
+    if rule_id not in known:
+        from karpenter_infra.suggest import did_you_mean
+
+        raise ValueError(f"{rule_id!r} is no warning's id{did_you_mean(rule_id, known)}; docs/rules.md lists them")
+    return rule_id
+
+
+WarningId = Annotated[str, AfterValidator(_known_warning)]
+
 Limit = Annotated[Quantity, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
 
 
@@ -97,6 +111,11 @@ class NodeGroupSettings(Spec):
     limits: dict[str, Limit] | None = Field(
         default=None,
         description="Ceiling on the group's total capacity: `cpu`, `memory`, `nodes`, `nvidia.com/gpu`.",
+    )
+    warnings_off: list[WarningId] | None = Field(
+        default=None,
+        description="Warnings to switch off for the group, by rule id (the table in docs/rules.md lists them); a "
+        "group's list replaces the defaults'. On the defaults it also silences the platform's warnings.",
     )
     catalog_warnings_off: list[CatalogWarning] | None = Field(
         default=None,

@@ -1,5 +1,6 @@
 """The blocks that show output (marked ``checked-by tests/docs/test_examples.py``) are the output we give, and the
-README is the landing page it promises to be: README.md, docs/explain.md, docs/nodegroups.md, docs/development.md.
+README is the landing page it promises to be: README.md, docs/explain.md, docs/nodegroups.md, docs/development.md,
+docs/stacks.md, docs/other-languages.md.
 """
 
 from __future__ import annotations
@@ -93,3 +94,30 @@ def test_readme_links_into_the_site_resolve() -> None:
     for link in links:
         page = link.removeprefix("docs/")
         assert (ROOT / link).is_file() or page in STUB_PAGES, f"README.md links to {link}, which does not exist"
+
+
+def test_the_stack_file_example_is_a_valid_platform() -> None:
+    import yaml
+
+    from karpenter_infra.spec.platform import PlatformSpec
+
+    shown = yaml.safe_load(block_after(DOCS / "stacks.md", "A small one, for an existing VPC:\n"))
+    platform = PlatformSpec.model_validate(shown["config"]["karpenter-infra:platform"])
+    assert platform.cluster.name == "karpenter-dev"
+    assert platform.nodegroups == "stacks.nodegroups.dev"
+
+
+def test_the_other_language_errors_are_the_errors_the_provider_gives() -> None:
+    from karpenter_infra.errors import SpecError
+    from karpenter_infra.multilang import decode_inputs
+    from karpenter_infra.wire.components import BY_NAME
+
+    inputs = {
+        "kubeconfig": "{}",
+        "nodeRole": "r",
+        "nodegroupDefaults": {"clusterName": "c"},
+        "nodegroups": [{"name": "web", "instances": {"capacityTipes": ["spot"]}}],
+    }
+    with pytest.raises(SpecError) as caught:
+        decode_inputs(BY_NAME["NodePoolSet"], inputs)
+    assert block_after(DOCS / "other-languages.md", "the property the way you wrote it:\n") == f"{caught.value}\n"

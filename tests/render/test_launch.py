@@ -18,7 +18,6 @@ from karpenter_infra import (
     PlacementGroup,
     SpecError,
 )
-from karpenter_infra.checks import check_reserved_capacity
 
 
 def build(*groups: NodeGroup, **defaults: Any) -> Fleet:
@@ -92,7 +91,7 @@ def test_reserved_only_with_reservations_is_launchable() -> None:
     assert {"key": "karpenter.sh/capacity-type", "operator": "In", "values": ["reserved"]} in pool["spec"]["template"][
         "spec"
     ]["requirements"]
-    assert check_reserved_capacity(fleet) == []
+    assert [f for f in fleet.warnings if f.rule == "reserved-unused"] == []
 
 
 def test_a_pool_reusing_a_class_with_reservations_may_be_reserved_only() -> None:
@@ -110,7 +109,7 @@ def test_reserved_only_without_reservations_is_an_error() -> None:
 
 def test_reserved_among_others_without_reservations_is_a_warning() -> None:
     fleet = build(NodeGroup(name="a", instances=Instances(capacity_types=["reserved", "on-demand"])))
-    [finding] = check_reserved_capacity(fleet)
+    [finding] = [f for f in fleet.warnings if f.rule == "reserved-unused"]
     assert str(finding).startswith("nodegroup 'a': instances.capacity_types: 'reserved' has no capacity reservations")
 
 

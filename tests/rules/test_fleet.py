@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from karpenter_infra.rules.fleet import spread_warnings
-from karpenter_infra.rules.group import disruption_warnings
-from tests.rules.support import accepted, build, refused, refused_group
+from karpenter_infra.fleet import Fleet
+from karpenter_infra.ledger import Finding
+from tests.rules.support import accepted, build, refused_group
 
 SPOT = {"instances": {"capacity_types": ["spot"]}}
 ON_DEMAND = {"instances": {"capacity_types": ["on-demand"]}}
@@ -18,29 +18,56 @@ def spread(name: str, start: int, end: int, capacity: dict[str, Any], label: str
     return {"name": name, "group_label": label, "capacity_spread": {"start": start, "end": end}, **capacity}
 
 
+def found(fleet: Fleet, *rules: str) -> list[Finding]:
+    return [f for f in fleet.warnings if f.rule in rules]
+
+
 def test_spread_twins_with_disjoint_ranges_are_accepted() -> None:
     fleet = build(spread("web", 1, 4, SPOT), spread("web-od", 5, 5, ON_DEMAND))
-    assert spread_warnings(fleet.groups) == []
+    assert found(fleet, "spread-overlap", "spread-without-twin") == []
+
+
+def test_overlapping_spreads_of_other_capacity_types_are_a_warning() -> None:
+    fleet = build(spread("web", 1, 4, SPOT), spread("web-od", 4, 5, ON_DEMAND))
+    [warning] = found(fleet, "spread-overlap")
+    assert str(warning).startswith("nodegroup 'web-od': capacity_spread: 4..5 overlaps group 'web' (1..4)")
+
+
+def test_overlapping_spreads_that_differ_by_instance_shape_are_accepted() -> None:
+    """The chart's own example: nodes-workers (m, r) and nodes-workers-c (c) both take 1..5, twins on demand."""
+    fleet = build(
+        spread("web", 1, 4, {"instances": {"capacity_types": ["spot"], "categories": ["m", "r"]}}),
+        spread("web-c", 1, 4, {"instances": {"capacity_types": ["spot"], "categories": ["c"]}}),
+        spread("web-od", 5, 5, ON_DEMAND),
+    )
+    assert found(fleet, "spread-overlap", "spread-without-twin") == []
 
 
 @pytest.mark.parametrize(
-    ("groups", "owner", "words"),
+    "groups",
     [
-        ((spread("web", 1, 4, SPOT), spread("web-od", 4, 5, ON_DEMAND)), "web-od", "overlaps group 'web' (1..4)"),
-        ((spread("web", 1, 4, SPOT), spread("web-b", 5, 5, SPOT)), "web", "all spot"),
-        ((spread("web", 1, 4, SPOT), {"name": "web-b", "group_label": "web", **SPOT}), "web", "all spot"),
+        (spread("web", 1, 4, SPOT), spread("web-b", 5, 5, SPOT)),
+        (spread("web", 1, 4, SPOT), {"name": "web-b", "group_label": "web", **SPOT}),
     ],
 )
-def test_spread_refused(groups: tuple[dict[str, Any], ...], owner: str, words: str) -> None:
-    message = refused("capacity_spread", words, *groups)
-    assert message.startswith(f"nodegroup {owner!r}: capacity_spread: "), message
+def test_spot_twins_sharing_a_spread_are_a_warning_not_an_error(groups: tuple[dict[str, Any], ...]) -> None:
+    fleet = build(*groups)
+    owners = {f.owner for f in found(fleet, "spread-without-twin")}
+    assert "nodegroup 'web'" in owners
 
 
 def test_a_spread_without_a_twin_is_a_warning() -> None:
     fleet = build(spread("web", 1, 4, SPOT), {"name": "other", **ON_DEMAND})
-    assert [(owner, field) for owner, field, _ in spread_warnings(fleet.groups)] == [
-        ("nodegroup 'web'", "capacity_spread")
-    ]
+    assert [(f.owner, f.field) for f in found(fleet, "spread-without-twin")] == [("nodegroup 'web'", "capacity_spread")]
+
+
+def test_a_warning_is_switched_off_by_id_on_the_group_or_the_defaults() -> None:
+    web = spread("web", 1, 4, SPOT)
+    assert found(build({**web, "warnings_off": ["spread-without-twin"]}), "spread-without-twin") == []
+    assert found(build(web, defaults={"warnings_off": ["spread-without-twin"]}), "spread-without-twin") == []
+    # A group's own list replaces the defaults'.
+    both = build({**web, "warnings_off": []}, defaults={"warnings_off": ["spread-without-twin"]})
+    assert [f.owner for f in found(both, "spread-without-twin")] == ["nodegroup 'web'"]
 
 
 def test_expire_after_shorter_than_consolidate_after_is_a_warning() -> None:
@@ -49,7 +76,7 @@ def test_expire_after_shorter_than_consolidate_after_is_a_warning() -> None:
         {"name": "ok", "expire_after": "720h", "consolidate_after": "30s"},
         {"name": "never", "expire_after": "1h", "consolidate_after": "Never"},
     )
-    assert [(owner, field) for owner, field, _ in disruption_warnings(fleet.groups)] == [
+    assert [(f.owner, f.field) for f in found(fleet, "expire-before-consolidate")] == [
         ("nodegroup 'web'", "expire_after")
     ]
 
