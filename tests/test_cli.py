@@ -40,8 +40,9 @@ def test_render_prints_the_stack_manifests() -> None:
 def test_render_to_a_directory_writes_one_file_per_object_and_a_kustomization(tmp_path: Path) -> None:
     out = tmp_path / "gitops"
     out.mkdir()
+    # An earlier run wrote nodepool-gone-amd64.yaml (its own list says so); someone-elses.yaml is not ours.
     (out / "nodepool-gone-amd64.yaml").write_text("stale: true\n")
-    (out / "kustomization.yaml").write_text("resources: [nodepool-gone-amd64.yaml]\n")
+    (out / ".karpenter-infra").write_text("# written by render -o\nnodepool-gone-amd64.yaml\n")
     (out / "someone-elses.yaml").write_text("kept: true\n")
     result = runner.invoke(app, ["render", "-s", "dev", "-o", str(out), "--project-dir", str(PROJECT)])
     assert result.exit_code == 0, result.output

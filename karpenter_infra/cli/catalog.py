@@ -22,7 +22,15 @@ def refresh(
     from karpenter_infra.catalog.data_format import dump
     from karpenter_infra.catalog.model import shipped_catalog
     from karpenter_infra.catalog.refresh import refresh as build
+    from karpenter_infra.errors import SpecError
+    from karpenter_infra.paths import output_file, write_text
 
+    if out is not None:
+        try:
+            output_file(out, "catalog refresh", "--out")
+        except SpecError as exc:
+            error(str(exc))
+            raise typer.Exit(2) from None
     try:
         import boto3
         from botocore.exceptions import BotoCoreError, ClientError
@@ -42,5 +50,9 @@ def refresh(
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text)
+        try:
+            write_text(out, text, "catalog refresh", "--out")
+        except SpecError as exc:
+            error(str(exc))
+            raise typer.Exit(2) from None
         err.print(f"wrote {len(data.types)} instance types for {region} to {out}")

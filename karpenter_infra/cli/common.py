@@ -78,11 +78,6 @@ def user_errors() -> Iterator[None]:
         fail(located(exc, "program"))
 
 
-def directory(out: Path, command: str) -> None:
-    if out.exists() and not out.is_dir():
-        raise SpecError.one(command, "--out", f"{out} is a file; give a directory (it is created if missing)")
-
-
 def warn(findings: Iterable[object]) -> None:
     for finding in findings:
         err.print(f"[yellow]warning:[/] {escape(printable(str(finding)))}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from karpenter_infra.cli.common import directory, err, user_errors
+from karpenter_infra.cli.common import err, user_errors
 
 
 def dashboards(
@@ -18,10 +18,12 @@ def dashboards(
     import json
 
     from karpenter_infra.monitoring.dashboards import dashboards as build
+    from karpenter_infra.paths import make_dir, output_dir, output_file, write_text
 
     with user_errors():
-        directory(out, "dashboards")
-    out.mkdir(parents=True, exist_ok=True)
-    for file_name, dashboard in build(datasource_uid=datasource).items():
-        (out / file_name).write_text(json.dumps(dashboard, indent=2, sort_keys=True) + "\n")
-        err.print(f"wrote {out / file_name}")
+        output_dir(out, "dashboards", "--out")
+        make_dir(out, "dashboards", "--out")
+        for file_name, dashboard in build(datasource_uid=datasource).items():
+            path = output_file(out / file_name, "dashboards", "--out")
+            write_text(path, json.dumps(dashboard, indent=2, sort_keys=True) + "\n", "dashboards", "--out")
+            err.print(f"wrote {path}")

@@ -93,6 +93,7 @@ def disruption(
     from karpenter_infra.disruption import text
     from karpenter_infra.disruption.report import build, document
     from karpenter_infra.disruption.svg import draw
+    from karpenter_infra.paths import output_file, write_text
 
     with user_errors():
         instant = parse_at(at, "disruption")
@@ -110,11 +111,9 @@ def disruption(
             )
         except (ValueError, OverflowError) as exc:
             raise SpecError.one("disruption", "--at", f"{at!r}: {exc}") from None
-        if svg is not None and svg.is_dir():
-            raise SpecError.one("disruption", "--svg", f"{svg} is a directory; give a file name")
-    if svg is not None:
-        svg.write_text(draw(view, stack))
-        err.print(f"wrote {svg}")
+        if svg is not None:
+            write_text(output_file(svg, "disruption", "--svg"), draw(view, stack), "disruption", "--svg")
+            err.print(f"wrote {svg}")
     if as_json:
         sys.stdout.write(json.dumps(document(view, stack), indent=2, sort_keys=True) + "\n")
         return

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, directory, err, user_errors, warn
+from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, err, user_errors, warn
 
 
 def render(
@@ -22,16 +22,17 @@ def render(
     """Print (or write) the stack's fleet manifests: NodePools, EC2NodeClasses, headroom and the off-hours objects
     (CronJobs, their ConfigMap and RBAC)."""
     from karpenter_infra.cli.target import resolve
+    from karpenter_infra.paths import output_dir
     from karpenter_infra.render.files import to_yaml, write_tree
 
     with user_errors():
         if out is not None:
-            directory(out, "render")
+            output_dir(out, "render", "--out")
         target = resolve(stack, program, project_dir, command="render")
-    warn(target.warnings)
-    manifests = target.manifests
-    if out is None:
-        sys.stdout.write(to_yaml(manifests))
-    else:
-        written = write_tree(manifests, out)
-        err.print(f"wrote {len(written)} objects and kustomization.yaml to {out}")
+        warn(target.warnings)
+        manifests = target.manifests
+        if out is not None:
+            written = write_tree(manifests, out)
+            err.print(f"wrote {len(written)} objects and kustomization.yaml to {out}")
+            return
+    sys.stdout.write(to_yaml(manifests))

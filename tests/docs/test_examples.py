@@ -121,3 +121,19 @@ def test_the_other_language_errors_are_the_errors_the_provider_gives() -> None:
     with pytest.raises(SpecError) as caught:
         decode_inputs(BY_NAME["NodePoolSet"], inputs)
     assert block_after(DOCS / "other-languages.md", "the property the way you wrote it:\n") == f"{caught.value}\n"
+
+
+def test_development_says_what_every_dependency_is_for() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = [*project["dependencies"], *(d for extra in project["optional-dependencies"].values() for d in extra)]
+    names = {re.split(r"[<>=!\[ ]", requirement, maxsplit=1)[0].lower() for requirement in declared}
+    page = (DOCS / "development.md").read_text()
+    table = page[page.index("| package | for |") :].split("\n\n", 1)[0]
+    listed = {
+        word.strip().split(" ")[0].lower()
+        for row in table.splitlines()[2:]
+        for word in row.strip("|").split("|", 1)[0].split(",")
+    }
+    assert names <= listed, f"docs/development.md: say what {sorted(names - listed)} is for"
