@@ -91,6 +91,37 @@ schema: $(STAMP)
 catalog: $(STAMP)
 	$(BIN)/python -m karpenter_infra.catalog.generate
 
+## Karpenter's own code as the oracle (docs/real-parts.md): conformance/ is a Go program built against the pinned
+## karpenter-provider-aws and sigs.k8s.io/karpenter modules (the pin lives in conformance/go.mod only). It is built
+## once into .tools/ and rebuilt when its go.mod, go.sum or sources change. Go 1.26 builds it; were a pinned module
+## to need a newer Go, `export GOTOOLCHAIN=go1.27.3` is the one approved way (the go command then fetches that
+## toolchain from the module proxy). The build is niced and capped at two packages at a time: the machine is shared.
+GO ?= go
+GOTOOLCHAIN ?= local
+export GOTOOLCHAIN
+CONFORMANCE := $(TOOLS)/bin/conformance
+CONFORMANCE_REF := $(TOOLS)/conformance/reference
+CONFORMANCE_ENV := KARPENTER_CONFORMANCE=$(abspath $(CONFORMANCE)) \
+	KARPENTER_CONFORMANCE_CRDS=$(abspath $(CONFORMANCE_REF))/crds KARPENTER_REFERENCE_DIR=$(abspath $(CONFORMANCE_REF))
+
+$(CONFORMANCE): conformance/go.mod conformance/go.sum $(wildcard conformance/*.go)
+	mkdir -p $(TOOLS)/bin
+	cd conformance && nice -n 10 $(GO) build -p 2 -o $(abspath $(CONFORMANCE)) .
+
+.PHONY: conformance
+## Every stack's render, the goldens, the importer's values and a generated corpus through Karpenter's own code;
+## then the mirror's own tests against the CRDs the modules embed.
+conformance: $(STAMP) $(CONFORMANCE)
+	rm -rf $(CONFORMANCE_REF) && $(CONFORMANCE) crds $(CONFORMANCE_REF)/crds >/dev/null
+	@for stack in dev prod auto; do \
+		echo "== karpenter-infra render --stack $$stack"; \
+		$(BIN)/karpenter-infra render --stack $$stack > $(TOOLS)/conformance/$$stack.yaml || exit 1; \
+		$(CONFORMANCE) validate $(TOOLS)/conformance/$$stack.yaml || exit 1; \
+	done
+	@echo "== goldens"; $(CONFORMANCE) validate tests/render/goldens/*.yaml
+	$(CONFORMANCE_ENV) $(BIN)/pytest -p no:randomly tests/conformance tests/karpenter tests/test_crd_validator.py \
+		tests/test_crd_conformance.py
+
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .hypothesis
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from karpenter_infra.disruption.warnings import group_warnings
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.fleet import Fleet
 from karpenter_infra.ledger.core import Finding, Problem, Severity, Stage, declare, raise_errors, rule, run
@@ -316,20 +315,6 @@ def backend(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
             f"is {platform.backend!r} but the fleet was built for {fleet.backend.name!r}: "
             "build it with Fleet(..., backend=platform.backend)",
         )
-
-
-@rule(
-    "disruption-budget",
-    severity=Severity.WARNING,
-    stage=Stage.PLATFORM,
-    source="core pkg/apis/v1/nodepool.go Budget (schedule, duration, nodes) and "
-    "pkg/controllers/disruption budgets; each message names its check in brackets",
-    summary="disruption budgets that block for ever, never fire, overlap, round above limits.nodes, or name "
-    "reasons that never apply",
-)
-def disruption_budgets(platform: PlatformSpec, fleet: Fleet) -> Iterator[Problem]:
-    for owner, field, message in group_warnings(fleet.groups):
-        yield Problem(owner, field, message)
 
 
 declare(

@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from karpenter_infra.automode.migration import backend_change, describe
 from karpenter_infra.backends import NODE_CLASS_KINDS
+from karpenter_infra.diff_review import AMI_TERMS, ami, class_users, requirement_segment, requirement_terms, term
 from karpenter_infra.scheduling.requirement import Requirement as SchedulingRequirement
 from karpenter_infra.scheduling.requirement import RequirementError
 
@@ -94,6 +96,10 @@ class ObjectChange:
     change: str  # added, removed, changed
     fields: tuple[FieldChange, ...] = ()
     what: Impact = Impact.HEADROOM  # what the object is for, when it is not a NodePool or EC2NodeClass
+    #: For a node class: the NodePools (name, group) that use it in the new manifests, whatever their group.
+    users: tuple[tuple[str, str], ...] = ()
+    old: Manifest | None = dataclasses.field(default=None, compare=False, repr=False)
+    new: Manifest | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def impact(self) -> Impact:
@@ -108,7 +114,8 @@ class ObjectChange:
 
     @property
     def replaces_nodes(self) -> bool:
-        return self.impact is Impact.DRIFT
+        # A recreated NodePool is deleted first, and Karpenter drains and terminates the nodes of a deleted pool.
+        return self.impact is Impact.DRIFT or (self.impact is Impact.RECREATE and self.kind in NODE_KINDS)
 
 
 Requirement = dict[str, Any]
@@ -155,9 +162,16 @@ def _requirement_key(path: str) -> str | None:
     return None if key.isdigit() else key
 
 
+_REPLICAS_NOTE = "the CRD forbids adding or removing it: has(self.replicas) == has(oldSelf.replicas)"
+
+
 def _field_change(
     kind: str, path: str, before: Any, after: Any, widened: set[str], what: Impact = Impact.HEADROOM
 ) -> FieldChange:
+    if kind == "NodePool" and path == "spec.replicas" and (before is MISSING) != (after is MISSING):
+        # The NodePool CRD (karpenter.sh_nodepools.yaml, from pkg/apis/v1/nodepool.go) refuses the update:
+        # a pool cannot move between static and dynamic provisioning in place.
+        return FieldChange(path, before, after, Impact.RECREATE, _REPLICAS_NOTE)
     key = _requirement_key(path) if kind == "NodePool" else None
     if key is not None and path.endswith("].minValues"):
         return FieldChange(path, before, after, Impact.BEHAVIOUR, "flexibility floor: existing nodes still match")
@@ -231,10 +245,11 @@ def diff_manifests(
         old, new = before.get(identity), after.get(identity)
         manifest: Manifest = new if new is not None else old  # type: ignore[assignment]
         group, what = _group(manifest, group_label_key), category(manifest)
+        users = class_users(head, kind, name, group_label_key)
         if old is None:
-            changes.append(ObjectChange(kind, name, group, "added", what=what))
+            changes.append(ObjectChange(kind, name, group, "added", what=what, new=new))
         elif new is None:
-            changes.append(ObjectChange(kind, name, group, "removed", what=what))
+            changes.append(ObjectChange(kind, name, group, "removed", what=what, users=users, old=old))
         else:
             old_flat, new_flat = flatten(old), flatten(new)
             widened = widened_keys(_requirements(old), _requirements(new)) if kind == "NodePool" else set()
@@ -244,7 +259,7 @@ def diff_manifests(
                 if old_flat.get(path, MISSING) != new_flat.get(path, MISSING)
             )
             if fields:
-                changes.append(ObjectChange(kind, name, group, "changed", fields, what))
+                changes.append(ObjectChange(kind, name, group, "changed", fields, what, users, old, new))
     return changes
 
 
@@ -252,8 +267,67 @@ def show(value: Any) -> str:
     return "(absent)" if value is MISSING else repr(value)
 
 
-def report(changes: Iterable[ObjectChange]) -> str:
-    """Grouped by node group; every object says whether it replaces nodes."""
+def _why(change: FieldChange) -> str:
+    return f"{change.impact.value}, {change.note}" if change.note else change.impact.value
+
+
+def _field_lines(change: ObjectChange, shown: Sequence[FieldChange]) -> list[str]:
+    """One line per field; a requirement term as one line with its operator; a pinned AMI's change as one line."""
+    order = list(Impact)
+    old_ami, new_ami = (ami(change.old), ami(change.new)) if change.kind in NODE_CLASS_KINDS else (None, None)
+    pair_ami = old_ami is not None and new_ami is not None and old_ami != new_ami
+    terms: dict[str, list[FieldChange]] = {}
+    lines: list[str | tuple[str, list[FieldChange]]] = []
+    for item in shown:
+        segment = requirement_segment(item.path) if change.kind == "NodePool" else None
+        if segment is not None:
+            if segment not in terms:
+                terms[segment] = []
+                lines.append((segment, terms[segment]))
+            terms[segment].append(item)
+        elif pair_ami and item.path.startswith(AMI_TERMS):
+            if "ami" not in terms:
+                terms["ami"] = []
+                lines.append(f"    ami: {old_ami} -> {new_ami}: replaces nodes")
+        else:
+            lines.append(f"    {item.path}: {show(item.before)} -> {show(item.after)}  ({_why(item)})")
+    old_terms = requirement_terms(change.old, _segments(_requirements(change.old or {})))
+    new_terms = requirement_terms(change.new, _segments(_requirements(change.new or {})))
+    out = []
+    for line in lines:
+        if isinstance(line, str):
+            out.append(line)
+            continue
+        segment, fields = line
+        before, after = old_terms.get(segment), new_terms.get(segment)
+        key = (after or before or {}).get("key", segment.strip("[]"))
+        decisive = min(fields, key=lambda f: order.index(f.impact))
+        out.append(f"    requirement {key}: {term(before)} -> {term(after)}  ({_why(decisive)})")
+    if change.users and change.replaces_nodes:
+        pools = ", ".join(f"NodePool {pool} (group {group})" for pool, group in change.users)
+        out.append(f"    replaces the nodes of {pools}")
+    return out
+
+
+def replaced_pools(changes: Iterable[ObjectChange]) -> dict[str, tuple[str, list[str]]]:
+    """Every NodePool whose existing nodes a change replaces: name -> (group, causes); pools being removed (or
+    added) are left out, as their nodes go (or come) with them."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    for change in changes:
+        if change.change != "changed" or not change.replaces_nodes:
+            continue
+        if change.kind == "NodePool":
+            cause = "recreated" if change.impact is Impact.RECREATE else "its template changed"
+            found.setdefault(change.name, (change.group, []))[1].append(cause)
+        for pool, group in change.users:
+            found.setdefault(pool, (group, []))[1].append(f"{change.kind} {change.name} changed")
+    return dict(sorted(found.items()))
+
+
+def report(changes: Iterable[ObjectChange], estimates: Mapping[str, str] | None = None) -> str:
+    """Grouped by node group; every object says whether it replaces nodes. ``estimates`` (by NodePool) are shown
+    beside each pool whose nodes are replaced."""
+    changes = list(changes)
     by_group: dict[str, list[ObjectChange]] = defaultdict(list)
     for change in changes:
         by_group[change.group].append(change)
@@ -277,6 +351,8 @@ def report(changes: Iterable[ObjectChange]) -> str:
                 note = "REPLACES NODES that no longer match" if only_requirements else "REPLACES NODES"
             elif change.impact is Impact.RECREATE:
                 note = "RECREATES the object (a field the API cannot update)"
+                if change.kind in NODE_KINDS:
+                    note += ": deleting it drains its nodes"
             moved = backend_change(change.fields) if change.kind == "NodePool" else None
             if moved is not None:
                 note, why_all = describe(moved)
@@ -286,11 +362,12 @@ def report(changes: Iterable[ObjectChange]) -> str:
                 # Every node goes whatever else changed: field-by-field notes such as "widens" would mislead.
                 shown = tuple(f for f in change.fields if ".nodeClassRef." in f.path)
                 lines.append(f"    {why_all}; {len(change.fields) - len(shown)} other field change(s) not listed")
-            for field in shown:
-                why = f"{field.impact.value}, {field.note}" if field.note else field.impact.value
-                lines.append(f"    {field.path}: {show(field.before)} -> {show(field.after)}  ({why})")
+            lines += _field_lines(change, shown)
     drift = sum(1 for group in by_group.values() for c in group if c.replaces_nodes)
     lines.append(f"{drift} object(s) will make Karpenter replace nodes")
+    for pool, (group, causes) in replaced_pools(changes).items():
+        estimate = f"; {estimates[pool]}" if estimates and pool in estimates else ""
+        lines.append(f"nodes replaced in NodePool {pool} (group {group}): {' and '.join(causes)}{estimate}")
     return "\n".join(lines) + "\n"
 
 

@@ -60,6 +60,8 @@ def find_stack_file(project_dir: Path, stack: str) -> Path:
         path = directory / f"Pulumi.{stack}.yaml"
         if path.is_file():
             return path
+        if path.is_dir():
+            raise SpecError.one(f"stack {stack!r}", "file", f"{path} is a directory, not a stack file")
     from karpenter_infra.suggest import did_you_mean
 
     existing = stack_names(project_dir)

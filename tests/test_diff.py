@@ -326,7 +326,7 @@ def test_diff_command_against_a_git_revision(tmp_path: Path) -> None:
     assert "nodegroup graviton:" in out
     assert "spec.weight: 60 -> 65  (behaviour)" in out
     assert "nodegroup workers:" in out
-    assert "spec.template.spec.requirements[karpenter.k8s.aws/instance-cpu].values" in out
+    assert "requirement karpenter.k8s.aws/instance-cpu: In [4, 8, 16] -> In [8, 16]  (drift)" in out
     assert "REPLACES NODES" in out
     unchanged = CliRunner().invoke(app, ["diff", "--stack", "prod", "--project-dir", str(repo)])
     assert unchanged.stdout == "no changes\n"

@@ -4,14 +4,13 @@ dictionary look-ups and integer ORs, never a scan of the 1,363 types.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from karpenter_infra.catalog.data_format import FORMAT, INSTANCE_TYPE_LABEL
+from karpenter_infra.catalog.data_format import FORMAT, INSTANCE_TYPE_LABEL, parse
 from karpenter_infra.scheduling import labels as wk
 from karpenter_infra.scheduling.requirement import Requirement, RequirementError
 
@@ -27,6 +26,8 @@ HYPERVISOR_LABEL = wk.INSTANCE_HYPERVISOR
 VM_MEMORY_OVERHEAD = 0.075
 GRAVITON_CMA_MIB = 64
 
+#: A region's catalog is about 200 KB; anything past this is not one.
+MAX_CATALOG_BYTES = 32 * 1024 * 1024
 SHIPPED = Path(__file__).resolve().parent / "data" / "us-east-1.json"
 
 
@@ -81,7 +82,12 @@ class Catalog:
 
     @classmethod
     def load(cls, path: Path) -> Catalog:
-        return cls(json.loads(path.read_text()))
+        """The catalog file at ``path``, its structure checked first (``ValueError``, one line, otherwise)."""
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_CATALOG_BYTES + 1)
+        if len(data) > MAX_CATALOG_BYTES:
+            raise ValueError(f"larger than {MAX_CATALOG_BYTES // (1024 * 1024)} MiB")
+        return cls(parse(data))
 
     def __len__(self) -> int:
         return len(self.names)

@@ -201,16 +201,60 @@ def _page_prices(documents: Iterable[str], currency: str) -> dict[str, float]:
     return found
 
 
+#: What an AWS region name looks like (``eu-west-1``, ``us-gov-west-1``, ``cn-north-1``, ``us-isob-east-1``).
+REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$")
+
+# What a malformed API answer raises when read: a missing key, a wrong type, a number that is not one.
+_UNREADABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+class RefreshError(Exception):
+    """The region or the APIs' answer cannot make a catalog; one line saying why."""
+
+
+def check_region(region: str) -> None:
+    if not REGION.match(region):
+        raise RefreshError(f"{region!r} is not an AWS region name like eu-west-1")
+
+
+def _records(ec2: Any, shipped: Catalog, region: str) -> list[TypeRecord]:
+    try:
+        infos = describe_instance_types(ec2)
+    except _UNREADABLE as exc:
+        raise RefreshError(f"DescribeInstanceTypes in {region} gave an answer we cannot read ({exc!r})") from None
+    records = []
+    for info in infos:
+        try:
+            found = record(info, shipped)
+        except _UNREADABLE as exc:
+            name = info.get("InstanceType", "?") if isinstance(info, dict) else "?"
+            raise RefreshError(f"DescribeInstanceTypes in {region}: {name!r} cannot be read ({exc!r})") from None
+        if found is not None:
+            records.append(found)
+    if not records:
+        raise RefreshError(f"DescribeInstanceTypes in {region} listed no instance type we can use; nothing written")
+    return records
+
+
 def refresh(
     region: str, ec2: Any, pricing: Any, shipped: Catalog, *, price_error: tuple[type[BaseException], ...] = ()
 ) -> tuple[CatalogData, list[str]]:
-    """The region's catalog, and notes for the user (what was kept from the shipped catalog, and why)."""
-    records = [r for info in describe_instance_types(ec2) if (r := record(info, shipped)) is not None]
+    """The region's catalog, and notes for the user (what was kept from the shipped catalog, and why).
+
+    Raises ``RefreshError`` for a malformed region name, an answer it cannot read, or no instance types at all:
+    a catalog of zero types would refuse every node group.
+    """
+    check_region(region)
+    records = _records(ec2, shipped, region)
     notes = []
+    fallback: tuple[type[BaseException], ...] = (*price_error, RefreshError)
     try:
-        prices = on_demand_prices(pricing, region)
+        try:
+            prices = on_demand_prices(pricing, region)
+        except _UNREADABLE as exc:
+            raise RefreshError(f"Pricing GetProducts gave an answer we cannot read ({exc!r})") from None
         source = f"EC2 DescribeInstanceTypes and Pricing GetProducts, {region}"
-    except price_error as exc:
+    except fallback as exc:
         prices = {name: p for name, p in zip(shipped.names, shipped.prices, strict=True) if p is not None}
         kept = sum(1 for r in records if r.name in prices)
         reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__

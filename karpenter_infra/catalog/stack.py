@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from karpenter_infra.catalog.model import Catalog, catalog_file
@@ -21,5 +20,7 @@ def stack_catalog(stack: str, setting: str | None, project_dir: Path) -> Catalog
         raise SpecError.one(owner, "catalog", f"{path} does not exist ({hint})")
     try:
         return catalog_file(path.resolve())
-    except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:
         raise SpecError.one(owner, "catalog", f"{path} is not a catalog file: {exc}") from None
+    except OSError as exc:
+        raise SpecError.one(owner, "catalog", f"cannot read {path}: {exc.strerror or exc}") from None

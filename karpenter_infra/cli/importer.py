@@ -17,9 +17,6 @@ def import_helm_values_command(
         "-f",
         "--file",
         help="A values file of the karpenter_nodes chart; repeat in Helm's order (later files win).",
-        exists=True,
-        dir_okay=False,
-        readable=True,
     ),
     python: bool = typer.Option(
         False, "--python", help="Print a Python module with DEFAULTS, NODEGROUPS and ADOPT for stacks/ (the default)."
@@ -32,9 +29,6 @@ def import_helm_values_command(
         [],
         "--live-values",
         help="The values the live release was installed with (repeat in Helm's order); implies --report.",
-        exists=True,
-        dir_okay=False,
-        readable=True,
     ),
     import_ids_only: bool = typer.Option(
         False, "--import-ids", help="Print resource name -> Pulumi import id of every live object, as JSON."

@@ -35,6 +35,8 @@ def schedule(
             raise SpecError.one("schedule", "--at", f"{at!r} is not an ISO 8601 instant") from None
         if instant.tzinfo is None:
             raise SpecError.one("schedule", "--at", "give the instant's UTC offset, e.g. 2026-11-23T21:00+01:00")
+        if not 1970 <= instant.year <= 9000:  # the next change is searched for up to weeks ahead: year 9999 overflows
+            raise SpecError.one("schedule", "--at", f"{at!r} is out of range: give a year from 1970 to 9000")
         target = resolve(stack, program, project_dir, command="schedule")
         groups = [g for g in target.require_fleet("schedule").groups if g.off_hours is not None]
     warn(target.warnings)

@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, stdout_console, user_errors, warn
+from karpenter_infra.cli.common import (
+    ProgramOption,
+    ProjectOption,
+    StackOption,
+    stdout_console,
+    user_errors,
+    warn,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from karpenter_infra.catalog.model import Catalog
     from karpenter_infra.simulate import Simulation
 
 WorkloadsOption = Annotated[
@@ -28,13 +36,14 @@ WorkloadsOption = Annotated[
 PENDING_EXIT = 4
 
 
-def stack_manifests(stack: str, program: str | None, project_dir: Path) -> list[dict[str, Any]]:
-    """The rendered fleet of ``--stack`` (or ``--program``), through the shared target resolution."""
+def stack_fleet(stack: str, program: str | None, project_dir: Path) -> tuple[list[dict[str, Any]], Catalog | None]:
+    """The rendered fleet of ``--stack`` (or ``--program``, through the shared target resolution) and the catalog
+    the stack names (``None``: the shipped one)."""
     from karpenter_infra.cli.target import resolve
 
     resolved = resolve(stack, program, project_dir, command="simulate")
     warn(resolved.warnings)
-    return list(resolved.manifests)
+    return list(resolved.manifests), resolved.catalog
 
 
 def simulate(
@@ -55,8 +64,8 @@ def simulate(
 
     with user_errors():
         loaded = load_workloads(workloads)
-        manifests = stack_manifests(stack, program, project_dir)
-        result = run(manifests, loaded)
+        manifests, catalog = stack_fleet(stack, program, project_dir)
+        result = run(manifests, loaded, catalog=catalog)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from karpenter_infra.errors import SpecError
 
 if TYPE_CHECKING:
+    from karpenter_infra.catalog.model import Catalog
     from karpenter_infra.fleet import Fleet
     from karpenter_infra.plan.mocks import PlanResult
     from karpenter_infra.spec.platform import PlatformSpec
@@ -34,6 +35,8 @@ class Target:
     fleet: Fleet | None
     #: The platform settings (``karpenter-infra:platform``), when the config has them.
     platform: PlatformSpec | None
+    #: The instance-type catalog the stack names (``platform.catalog``), or ``None`` for the shipped one.
+    catalog: Catalog | None = None
     #: The consumer's program (``module:function``), or ``None`` for a stack of this repository's layout.
     program: str | None = None
     #: Warnings the checks found (printed by the command that asked for them).
@@ -77,13 +80,15 @@ def resolve(stack: str, program: str | None, project_dir: Path, *, command: str)
         rendered[_identity(m)] if rendered.get(_identity(m)) == m else m
         for m in sorted(registered, key=lambda m: (order.get(_identity(m), len(order)), _identity(m)))
     ]
+    platform = _platform(stack, config)
     return Target(
         stack=stack,
         project_dir=project_dir,
         config=config,
         manifests=manifests,
         fleet=fleet,
-        platform=_platform(stack, config),
+        platform=platform,
+        catalog=_catalog(stack, platform, project_dir),
         program=program,
         warnings=list(result.warnings),
     )
@@ -103,8 +108,15 @@ def _from_stack(stack: str, project_dir: Path) -> Target:
         manifests=fleet.manifests(),
         fleet=fleet,
         platform=loaded.platform,
+        catalog=loaded.catalog(),
         warnings=warnings,
     )
+
+
+def _catalog(stack: str, platform: PlatformSpec | None, project_dir: Path) -> Catalog | None:
+    from karpenter_infra.catalog.stack import stack_catalog
+
+    return stack_catalog(stack, platform.catalog if platform is not None else None, project_dir)
 
 
 def _identity(manifest: Manifest) -> tuple[str, str, str]:

@@ -80,7 +80,7 @@ def timeline(view: View) -> str:
     lines = [
         f"week from {when(view.start)}, one character per hour: {BLOCKED} blocked, 1-9 at most that many nodes, "
         f"{MANY} 10 or more, {FREE} no limit, {DOWN} scaled to zero by off-hours",
-        f"{'':<{label}}{days}",
+        f"{'':<{label}}{days}".rstrip(),
     ]
     for pool in view.pools:
         lines.append(f"{pool.name} (group {pool.group})")
@@ -128,3 +128,14 @@ def _duration(delta: timedelta) -> str:
     hours, minutes = divmod(minutes, 60)
     parts = [f"{days}d"] if days else []
     return " ".join([*parts, f"{hours}h{minutes:02d}m"])
+
+
+def estimate(result: Forecast) -> str:
+    """The forecast as ``diff`` shows it beside a pool whose nodes a change replaces."""
+    head = f"estimate for {result.drifted} nodes"
+    if result.done is None:
+        return f"{head}: not done within 30 days: {result.why}"
+    return (
+        f"{head}: last replaced {when(result.done)} ({_duration(result.done - result.start)} after --at; "
+        f"{result.replace_minutes} min per replacement)"
+    )

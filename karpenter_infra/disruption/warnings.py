@@ -233,32 +233,52 @@ def _clock(expression: str) -> str | None:
     return f"{int(fields[1]):02d}:{int(fields[0]):02d}"
 
 
-def nodepool_view(group: ResolvedNodeGroup) -> dict[str, Any]:
-    """The parts of a group's NodePool the budget warnings read, as ``render/nodepool.py`` renders them."""
-    rendered = []
-    for budget in group.budgets:
-        item: dict[str, Any] = {"nodes": budget.nodes}
-        if budget.reasons is not None:
-            item["reasons"] = sorted(str(r) for r in budget.reasons)
-        if budget.schedule is not None:
-            item["schedule"], item["duration"] = budget.schedule, budget.duration
-        rendered.append(item)
-    disruption = {
-        "consolidationPolicy": group.consolidation_policy,
-        "consolidateAfter": group.consolidate_after,
-        "budgets": rendered,
-    }
-    return {"spec": {"disruption": disruption, "limits": dict(group.limits)}}
-
-
-def group_warnings(groups: Sequence[ResolvedNodeGroup]) -> list[tuple[str, str, str]]:
-    """Plan-time budget warnings, ``(owner, field, message)``, each naming the group and the budget index."""
+def group_warnings(groups: Sequence[ResolvedNodeGroup]) -> list[tuple[str, str, str, str]]:
+    """Plan-time budget warnings, ``(owner, field, message, rule id)``, each naming the group and the budget index."""
     found = []
     for group in groups:
         if not group.renders_nodepool or group.replicas is not None:
             continue  # a static pool (replicas) is never consolidated, and drift replaces nodes regardless of size
-        off = group.off_hours
-        for warning in budget_warnings(nodepool_view(group), None if off is None else (off.up, off.down, off.timezone)):
-            field = "budgets" if warning.budget is None else f"budgets[{warning.budget}]"
-            found.append((nodegroup_owner(group.name), field, f"{warning.message} [{warning.rule}]"))
+        for field, message, rule in _group_warnings(_group_key(group)):
+            found.append((nodegroup_owner(group.name), field, message, rule))
     return found
+
+
+GroupKey = tuple[Any, ...]
+
+
+def _group_key(group: ResolvedNodeGroup) -> GroupKey:
+    off = group.off_hours
+    return (
+        tuple(
+            (b.nodes, None if b.reasons is None else tuple(sorted(str(r) for r in b.reasons)), b.schedule, b.duration)
+            for b in group.budgets
+        ),
+        group.consolidation_policy,
+        group.consolidate_after,
+        group.limits.get("nodes"),
+        None if off is None else (off.up, off.down, off.timezone),
+    )
+
+
+@cache
+def _group_warnings(key: GroupKey) -> tuple[tuple[str, str, str], ...]:
+    budget_list, policy, consolidate_after, limit_nodes, off_hours = key
+    rendered = []
+    for nodes, reasons, schedule, duration in budget_list:
+        item: dict[str, Any] = {"nodes": nodes}
+        if reasons is not None:
+            item["reasons"] = list(reasons)
+        if schedule is not None:
+            item["schedule"], item["duration"] = schedule, duration
+        rendered.append(item)
+    disruption = {"consolidationPolicy": policy, "consolidateAfter": consolidate_after, "budgets": rendered}
+    limits = {} if limit_nodes is None else {"nodes": limit_nodes}
+    return tuple(
+        (
+            "budgets" if w.budget is None else f"budgets[{w.budget}]",
+            f"{w.message} [{w.rule}]",
+            w.rule,
+        )
+        for w in budget_warnings({"spec": {"disruption": disruption, "limits": limits}}, off_hours)
+    )

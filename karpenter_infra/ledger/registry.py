@@ -14,6 +14,7 @@ RULE_MODULES = (
     "karpenter_infra.spec.fleet_rules",
     "karpenter_infra.catalog.report",
     "karpenter_infra.checks",
+    "karpenter_infra.disruption.rules",
 )
 
 

@@ -32,6 +32,9 @@ KUBERNETES_DOMAINS = ("kubernetes.io", "k8s.io")
 KUBERNETES_DOMAIN_EXCEPTIONS = ("node.kubernetes.io", "node-restriction.kubernetes.io", "kops.k8s.io")
 #: Karpenter's ``RestrictedLabels``: set per node, never by a pool.
 RESTRICTED_LABELS = frozenset({"kubernetes.io/hostname"})
+#: Labels Karpenter puts on its nodes that the NodePool CRD's label rule lets through but ``RuntimeValidate``
+#: refuses in a pool's labels (not in ``WellKnownLabels``): the API server stores the pool, Karpenter never uses it.
+SET_BY_KARPENTER = frozenset({"karpenter.k8s.aws/ec2nodeclass"})
 
 
 def _in_domain(domain: str, parents: Iterable[str]) -> bool:
@@ -103,4 +106,6 @@ def label_problem(key: str, value: str) -> str | None:
     The Karpenter domains (``karpenter.sh``, ``karpenter.k8s.aws``, ``kubernetes.io/hostname``) are left to the
     NodePool mirror, whose CEL rules say the same and name the group too.
     """
+    if key in SET_BY_KARPENTER:
+        return f"label {key!r} is set by Karpenter on every node of the class; a node pool may not set it"
     return qualified_name_problem(key) or kubernetes_domain_problem(key) or label_value_problem(value)

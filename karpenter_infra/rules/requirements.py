@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from karpenter_infra.rules.names import WELL_KNOWN_LABELS, restricted_label_problem
+from karpenter_infra.rules.names import SET_BY_KARPENTER, WELL_KNOWN_LABELS, restricted_label_problem
 from karpenter_infra.scheduling import labels as wk
 from karpenter_infra.scheduling.requirement import Requirement as SchedulingRequirement
 from karpenter_infra.scheduling.requirement import RequirementError
@@ -84,6 +84,13 @@ def requirement_problems(group: ResolvedNodeGroup, terms: Sequence[Requirement])
     model = modelled(group)
     found: Issues = []
     for index, term in enumerate(terms):
+        if term.key in SET_BY_KARPENTER:
+            found.append(
+                (
+                    f"additional_requirements[{index}]",
+                    f"{term.key} is set by Karpenter; RuntimeValidate refuses it here",
+                )
+            )
         if term.key not in model:
             continue
         field, values = model[term.key]

@@ -55,7 +55,6 @@ WELL_KNOWN_LABELS = frozenset(
                 "capacity-reservation-interruptible",
                 "instance-hypervisor",
                 "instance-encryption-in-transit-supported",
-                "instance-nitro-enclaves-supported",
                 "instance-category",
                 "instance-capability-flex",
                 "instance-family",

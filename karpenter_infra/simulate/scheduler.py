@@ -198,13 +198,14 @@ class Scheduler:
         reason = tolerates(pool.taints, state.tolerations())
         if reason is not None:
             return reason
-        if state.shape.one_per_node and shapes.get(state.shape.index):
-            return "would violate pod anti-affinity (one pod per node, key=kubernetes.io/hostname)"
         wanted = self.requirements_of(state)
         incompatible = base.compatible(wanted, allow_undefined=WELL_KNOWN_LABELS)
         if incompatible is not None:
             return f"incompatible requirements, {incompatible}"
         merged = base & wanted
+        # Topology after requirements (``tryVolumeAlternative``: ``topology.AddRequirements``), as Karpenter words it.
+        if state.shape.one_per_node and shapes.get(state.shape.index):
+            return "unsatisfiable topology constraint for pod anti-affinity, key=kubernetes.io/hostname"
         merged, spread = self._zone(state, merged)
         if spread is not None:
             return spread

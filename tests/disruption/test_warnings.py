@@ -149,3 +149,26 @@ def test_plan_time_checks_name_the_group_and_budget_index() -> None:
         "off-hours schedule uses in Europe/Berlin: budget schedules are always UTC, so convert it if 07:00 "
         "Europe/Berlin was meant [budget-local-time]",
     ]
+
+
+def test_each_budget_warning_is_a_ledger_rule_switched_off_by_its_id() -> None:
+    from karpenter_infra import Budget, Fleet, NodeGroup, NodeGroupDefaults
+    from karpenter_infra.catalog.warnings import CatalogWarning
+    from karpenter_infra.checks import check
+    from karpenter_infra.ledger.registry import warning_ids
+    from karpenter_infra.spec.platform import PlatformSpec
+
+    assert {BLOCKS_FOREVER, NEVER_FIRES, OVERLAPS_ITSELF, ROUNDS_ABOVE_LIMIT, DEAD_REASON, LOCAL_TIME} <= warning_ids()
+    spec = PlatformSpec.model_validate(
+        {"nodegroups": "x", "cluster": {"name": "c", "vpc_id": "vpc-0a", "private_subnet_ids": ["subnet-0a", "b"]}}
+    )
+    defaults = NodeGroupDefaults(cluster_name="c", catalog_warnings_off=list(CatalogWarning))
+    budgets = [Budget(nodes="0", reasons=["Drifted"]), Budget(nodes="1", schedule="0 0 30 2 *", duration="1h")]
+    loud = NodeGroup(name="loud", budgets=budgets)
+    quiet = NodeGroup(name="quiet", budgets=budgets, warnings_off=[BLOCKS_FOREVER])
+    found = [f for f in check(spec, Fleet(defaults, [loud, quiet], node_role="R")) if f.rule.startswith("budget-")]
+    assert sorted((f.owner, f.rule) for f in found) == [
+        ("nodegroup 'loud'", BLOCKS_FOREVER),
+        ("nodegroup 'loud'", NEVER_FIRES),
+        ("nodegroup 'quiet'", NEVER_FIRES),
+    ]

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from karpenter_infra.rules.names import (
+    WELL_KNOWN_LABELS,
     kubernetes_domain_problem,
     label_value_problem,
     qualified_name_problem,
@@ -67,6 +68,12 @@ def test_restricted_domains_follow_karpenter_and_the_kubelet(key: str, ok: bool)
     assert (restricted_label_problem(key) is None) is ok
 
 
+def test_well_known_labels_are_karpenter_v1_14s() -> None:
+    # Found by `make conformance`: v1.14.1 registers no instance-nitro-enclaves-supported label (the CRD refuses it).
+    assert "karpenter.k8s.aws/instance-nitro-enclaves-supported" not in WELL_KNOWN_LABELS
+    assert restricted_label_problem("karpenter.k8s.aws/instance-nitro-enclaves-supported") is not None
+
+
 def test_node_labels_leave_the_karpenter_domains_to_the_crd_rules() -> None:
     # The NodePool mirror's CEL rules refuse karpenter.sh/... with the group's name; no second message for it.
     assert kubernetes_domain_problem("karpenter.sh/custom") is None
@@ -96,6 +103,17 @@ def test_node_labels_leave_the_karpenter_domains_to_the_crd_rules() -> None:
             {"labels": {"karpenter.sh/capacity-type": "spot"}},
             "labels['karpenter.sh/capacity-type']",
             "contradicts instances.capacity_types",
+        ),
+        # Found by `make conformance`: the NodePool CRD's label rule lets it through, RuntimeValidate refuses it.
+        (
+            {"labels": {"karpenter.k8s.aws/ec2nodeclass": "x"}},
+            "labels['karpenter.k8s.aws/ec2nodeclass']",
+            "set by Karpenter",
+        ),
+        (
+            {"additional_requirements": [{"key": "karpenter.k8s.aws/ec2nodeclass", "operator": "NotIn"}]},
+            "additional_requirements[0]",
+            "set by Karpenter",
         ),
     ],
 )

@@ -31,3 +31,20 @@ def test_a_change_that_strands_a_workload_exits_three(tmp_path: Path) -> None:
     line = next(x for x in documented.splitlines() if "BECOMES PENDING" in x and "CronJob" in x)
     assert line in result.stdout.splitlines()
     assert CliRunner().invoke(app, [*args, "--exit-code"]).exit_code == 3
+
+
+def test_placement_changes_name_pool_moves_and_recoveries() -> None:
+    from karpenter_infra.simulate.compare import becomes_pending, placement_changes
+    from tests.simulate.support import deployment, node_pool, run, types
+
+    small = [node_pool("small", types("m7i.large"))]
+    big = [node_pool("big", types("m7i.xlarge"))]
+    workloads = [deployment("api", cpu="3"), deployment("web", cpu="100m")]
+    before, after = run(small, workloads), run(big, workloads)
+    changes = {c.workload: c for c in placement_changes(before, after)}
+    assert changes["Deployment ns/api"].before == "-, 1 pending"
+    assert changes["Deployment ns/api"].after == "big (1)" and not changes["Deployment ns/api"].becomes_pending
+    assert changes["Deployment ns/web"].before == "small (1)" and changes["Deployment ns/web"].after == "big (1)"
+    assert not becomes_pending(list(changes.values()))
+    assert becomes_pending(placement_changes(after, before))
+    assert placement_changes(before, before) == []

@@ -247,6 +247,12 @@ def test_hostname_anti_affinity_is_one_pod_per_node() -> None:
     assert [n["pods"] for n in result["nodepools"][0]["nodes"]] == [1, 1, 1]
     packed = run(fleet, [deployment(replicas=3, cpu="100m")]).to_dict()
     assert [n["pods"] for n in packed["nodepools"][0]["nodes"]] == [3]
+    # Room for two nodes only: the third pod may not join either of them, and stays pending.
+    capped = [node_pool("general", types("m7i.xlarge"), limits={"cpu": "8"})]
+    workload = only(run(capped, [deployment(replicas=3, cpu="100m", affinity=anti)]))
+    assert workload["placements"] == [{"nodepool": "general", "pods": 2}] and workload["pending"] == 1
+    assert workload["reasons"] == {"general": "all available instance types exceed limits for nodepool"}
+    assert only(run(capped, [deployment(replicas=3, cpu="100m")]))["pending"] == 0
 
 
 def test_zonal_spread_with_do_not_schedule() -> None:
