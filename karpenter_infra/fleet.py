@@ -93,14 +93,15 @@ class Fleet:
             with errors.step():
                 raise_errors(found)
             errors.raise_if_any()
-            found += run(Stage.FLEET, self.groups)
-            raise_errors(found)
-            self._warnings = [f for f in found if f.severity == Severity.WARNING]
+            # Rendering first: a backend's own refusal (Auto Mode runs no Windows) says more than a fleet rule would.
             self._by_group: dict[str, list[Manifest]] = {}
             for group in self.groups:
                 with errors.step():
                     self._by_group[group.name] = self._render(group)
             errors.raise_if_any()
+            found += run(Stage.FLEET, self.groups)
+            raise_errors(found)
+            self._warnings = [f for f in found if f.severity == Severity.WARNING]
             self.catalog_report: CatalogReport = fleet_report(
                 self.groups, self._by_group, nodegroups, defaults, catalog, self.backend.catalog_view
             )

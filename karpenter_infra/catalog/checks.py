@@ -14,7 +14,9 @@ from karpenter_infra.catalog.fields import field_of, short
 from karpenter_infra.catalog.model import ARCH_LABEL, OS_LABEL, Catalog
 from karpenter_infra.catalog.summary import BASE_RESOURCES, fits, largest, summarize
 from karpenter_infra.catalog.view import KARPENTER, CatalogView
+from karpenter_infra.catalog.warnings import CatalogWarning
 from karpenter_infra.errors import SpecError, nodegroup_owner
+from karpenter_infra.ledger.core import Severity, Stage, declare
 from karpenter_infra.scheduling.quantity import MEBIBYTE, quantity_or_none
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 from karpenter_infra.suggest import closest
@@ -28,15 +30,33 @@ FIT_MARGIN = 0.05
 _UNCHECKED_VALUES = frozenset({ARCH_LABEL, OS_LABEL})
 
 
+#: What ``check_pool`` finds that runs but looks wrong: ``(field, message, kind)``.
+Notes = list[tuple[str, str, CatalogWarning]]
+
+
+def located(group: ResolvedNodeGroup, field: str) -> str:
+    """``field``, saying ``(from defaults)`` when the group inherited the value it names."""
+    name = field.removeprefix("instances.").split("[", 1)[0]
+    return f"{field} (from defaults)" if field.startswith("instances.") and name in group.instances.inherited else field
+
+
 def _fail(group: ResolvedNodeGroup, field: str, problem: str) -> SpecError:
-    return SpecError.one(nodegroup_owner(group.name), field, problem)
+    return SpecError.one(nodegroup_owner(group.name), located(group, field), problem)
 
 
-def check_pool(group: ResolvedNodeGroup, pool: Manifest, catalog: Catalog, view: CatalogView = KARPENTER) -> int:
+def check_pool(
+    group: ResolvedNodeGroup,
+    pool: Manifest,
+    catalog: Catalog,
+    view: CatalogView = KARPENTER,
+    notes: Notes | None = None,
+) -> int:
     """The types the pool admits, or a ``SpecError`` saying why the pool can never launch a node.
 
     ``view`` reads a pool of another backend (EKS Auto Mode) in the catalog's keys, among the types it launches.
+    What runs but looks wrong is appended to ``notes``.
     """
+    notes = [] if notes is None else notes
     requirements = view.requirements(pool)
     launchable = view.launchable(catalog)
     bits = launchable
@@ -50,7 +70,12 @@ def check_pool(group: ResolvedNodeGroup, pool: Manifest, catalog: Catalog, view:
                 _unknown_value(catalog, term["key"], term["operator"], values),
             )
         if found[1] is not None:
-            raise _unknown(group, term, found[1], catalog)
+            error = _unknown(group, term, found[1], catalog)
+            if term["operator"] == "In" and not found[0] & launchable:
+                raise error  # nothing but unknown values: the pool can never launch
+            # Karpenter ignores a value no type carries (an In among known ones, or any NotIn): a warning.
+            field, problem = error.issues[0]
+            notes.append((field, f"{problem}; Karpenter ignores it", CatalogWarning.UNKNOWN_VALUE))
         bits &= found[0]
     if launchable != catalog.all:
         _check_launchable_types(group, requirements, launchable, catalog, view)
@@ -61,7 +86,7 @@ def check_pool(group: ResolvedNodeGroup, pool: Manifest, catalog: Catalog, view:
             raise _emptied(group, steps, catalog, view)
     _check_min_values(group, requirements, bits, catalog)
     _check_headroom(group, bits, catalog)
-    _check_limits(group, bits, catalog)
+    _check_limits(group, bits, catalog, notes)
     return bits
 
 
@@ -122,6 +147,8 @@ def _why_not(catalog: Catalog, view: CatalogView, i: int) -> str:
 def _check_explicit_types(group: ResolvedNodeGroup, steps: list[Step], catalog: Catalog) -> None:
     explicit = group.instances.instance_types
     for name in explicit:
+        if name not in catalog.ids:
+            continue  # not in this region's catalog: a warning (unknown-value) already says so
         bit = 1 << catalog.ids[name]
         for step in steps:
             if step.term["key"] == INSTANCE_TYPE_LABEL or step.after & bit or not step.before & bit:
@@ -134,7 +161,9 @@ def _check_explicit_types(group: ResolvedNodeGroup, steps: list[Step], catalog: 
                 why = f"it is {catalog.architectures[i]}"
             else:
                 why = f"its {step.term['key']} is {_label_of(catalog, step.term['key'], i)}"
-            raise _fail(group, "instances.instance_types", f"{name!r} contradicts {field} {value}: {why}")
+            raise _fail(
+                group, "instances.instance_types", f"{name!r} contradicts {located(group, field)} {value}: {why}"
+            )
 
 
 def _label_of(catalog: Catalog, key: str, i: int) -> str:
@@ -187,7 +216,7 @@ def _check_headroom(group: ResolvedNodeGroup, bits: int, catalog: Catalog) -> No
             )
 
 
-def _check_limits(group: ResolvedNodeGroup, bits: int, catalog: Catalog) -> None:
+def _check_limits(group: ResolvedNodeGroup, bits: int, catalog: Catalog, notes: Notes) -> None:
     """Karpenter launches a type only if its capacity fits what remains of ``limits`` (karpenter core,
     ``pkg/controllers/provisioning/scheduling``: instance types are filtered by the pool's remaining resources)."""
     summary = summarize(catalog, bits)
@@ -214,12 +243,68 @@ def _check_limits(group: ResolvedNodeGroup, bits: int, catalog: Catalog) -> None
                     "it can never launch",
                 )
         # Only resources the catalog knows: a device plugin's own resource (``example.com/widget``) is not EC2's.
+        # The pool still launches (the limit is dead config), so it is a warning, and none for a limit inherited from
+        # the defaults, which every pool shares.
         elif (
             resource in catalog.resources
             and resource not in BASE_RESOURCES
             and amount > 0
             and (resource not in summary.extended)
+            and resource not in group.limits_inherited
         ):
-            raise _fail(
-                group, "limits", f"{resource} {text} is set, but no instance type the pool admits offers {resource}"
+            notes.append(
+                (
+                    f"limits[{resource!r}]",
+                    f"{resource} {text} is set, but no instance type the pool admits offers {resource}: the limit "
+                    "bounds nothing",
+                    CatalogWarning.LIMIT_NOT_OFFERED,
+                )
             )
+
+
+for _id, _summary, _source, _where in (
+    (
+        "unknown-value-only",
+        "a requirement In whose values no instance type in the catalog carries: the pool admits nothing by it",
+        "core pkg/controllers/provisioning/scheduling/nodeclaimtemplate.go (types must meet every requirement)",
+        _unknown,
+    ),
+    (
+        "type-not-launched",
+        "an instance type named outright that the backend never launches (EKS Auto Mode's supported types)",
+        "EKS User Guide, Auto Mode supported instance types",
+        _check_launchable_types,
+    ),
+    (
+        "explicit-type-contradiction",
+        "an instance type named in instance_types that another setting of the same layer excludes",
+        "ours: instance_types and the filter beside it say different things",
+        _check_explicit_types,
+    ),
+    (
+        "pool-admits-nothing",
+        "requirements that leave no instance type of the catalog: the pool can never launch",
+        "core pkg/controllers/provisioning/scheduling/nodeclaimtemplate.go NewNodeClaimTemplate (types filtered by "
+        "every requirement)",
+        _emptied,
+    ),
+    (
+        "min-values-unmet",
+        "minValues above the distinct values the admitted types offer: the pool launches nothing",
+        "core pkg/scheduling/requirements.go (minValues is counted over the compatible types)",
+        _check_min_values,
+    ),
+    (
+        "headroom-fits-no-node",
+        "headroom pods larger than the largest admitted node's allocatable resources",
+        "core pkg/controllers/provisioning/scheduling (a pod fits only a type whose allocatable holds it)",
+        _check_headroom,
+    ),
+    (
+        "limits-below-smallest-node",
+        "cpu or memory limits below the smallest admitted node: the pool can never launch",
+        "core pkg/controllers/provisioning/scheduling (types are filtered by the pool's remaining limits)",
+        _check_limits,
+    ),
+):
+    declare(_id, severity=Severity.ERROR, stage=Stage.CATALOG, source=_source, summary=_summary, where=_where)

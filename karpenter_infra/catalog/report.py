@@ -14,7 +14,7 @@ from karpenter_infra.catalog.checks import FIT_MARGIN, check_pool
 from karpenter_infra.catalog.model import Catalog
 from karpenter_infra.catalog.summary import Summary, fits, summarize
 from karpenter_infra.catalog.view import KARPENTER, CatalogView
-from karpenter_infra.catalog.warnings import PRICE_SPREAD, SPOT_MIN_TYPES, CatalogWarning
+from karpenter_infra.catalog.warnings import SPOT_MIN_TYPES, CatalogWarning
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.ledger.core import Collector, Severity, Stage, declare
 from karpenter_infra.scheduling.quantity import MEBIBYTE, quantity_or_none
@@ -100,14 +100,17 @@ def build_report(
     reports: dict[str, PoolReport] = {}
     errors = Collector()
     for group in sorted((g for g in groups if g.name in pools), key=lambda g: g.name):
+        notes: list[tuple[str, str, CatalogWarning]] = []
         try:
-            bits = check_pool(group, pools[group.name], catalog, view)
+            bits = check_pool(group, pools[group.name], catalog, view, notes)
         except SpecError as exc:
             errors.add(exc)
             continue
         summary = summarize(catalog, bits)
         report = reports[group.name] = PoolReport(group.name, group.nodepool_name, bits, summary)
-        for warning in _pool_warnings(group, bits, summary, catalog):
+        owner = nodegroup_owner(group.name)
+        found = [PoolWarning(owner, field, message, kind) for field, message, kind in notes]
+        for warning in [*found, *_pool_warnings(group, bits, summary, catalog)]:
             (report.silenced if warning.kind in silenced.get(group.name, ()) else report.warnings).append(warning)
     errors.raise_if_any()
     twins = _twins([g for g in groups if g.name in reports], reports)
@@ -151,17 +154,6 @@ def _pool_warnings(group: ResolvedNodeGroup, bits: int, summary: Summary, catalo
                 f"admits only previous-generation or Xen instance types ({', '.join(summary.families)}): "
                 "raise instances.min_generation or name current families",
                 CatalogWarning.PREVIOUS_GENERATION,
-            )
-        )
-    if summary.price is not None and summary.price[0] > 0 and summary.price[1] / summary.price[0] > PRICE_SPREAD:
-        low, high = summary.price
-        found.append(
-            PoolWarning(
-                owner,
-                "instances",
-                f"on-demand prices span {high / low:.0f}x (${low:.4f} to ${high:.2f} an hour, {catalog.region}): "
-                "bound the sizes (instances.cores or exclude_sizes)",
-                CatalogWarning.PRICE_SPREAD,
             )
         )
     for j, entry in enumerate(group.headroom):
@@ -236,9 +228,16 @@ for _kind, _summary, _source in (
         "EC2 User Guide, Previous generation instances",
     ),
     (
-        CatalogWarning.PRICE_SPREAD,
-        f"on-demand prices of the admitted types more than {PRICE_SPREAD:.0f}x apart: usually a missing size bound",
-        "the shipped catalog's on-demand prices (catalog/data)",
+        CatalogWarning.UNKNOWN_VALUE,
+        "a requirement value no instance type in the catalog carries, beside known ones or in a NotIn (an "
+        "exclude_families entry of another region, a typo): Karpenter ignores it",
+        "core pkg/scheduling/requirement.go (a NotIn or an extra In value that matches no type changes nothing)",
+    ),
+    (
+        CatalogWarning.LIMIT_NOT_OFFERED,
+        "a group's own limit on an extended resource (nvidia.com/gpu) that no admitted type offers: it bounds "
+        "nothing (no warning when the limit is inherited from the defaults)",
+        "core pkg/controllers/provisioning/scheduling (limits only filter types that offer the resource)",
     ),
     (
         CatalogWarning.TWIN_SHAPES,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from karpenter_infra.cli.common import err, error, warn
+from karpenter_infra.cli.common import error, note, warn
 
 catalog_app = typer.Typer(no_args_is_help=True, add_completion=False, help="The instance-type catalog.")
 
@@ -63,4 +63,4 @@ def refresh(
         except SpecError as exc:
             error(str(exc))
             raise typer.Exit(2) from None
-        err.print(f"wrote {len(data.types)} instance types for {region} to {out}")
+        note(f"wrote {len(data.types)} instance types for {region} to {out}")

@@ -78,6 +78,11 @@ def user_errors() -> Iterator[None]:
         fail(located(exc, "program"))
 
 
+def note(message: str) -> None:
+    """A line of progress on stderr (``wrote out/x.yaml``): paths and names echoed as text, never as markup."""
+    err.print(escape(printable(message)))
+
+
 def warn(findings: Iterable[object]) -> None:
     for finding in findings:
         err.print(f"[yellow]warning:[/] {escape(printable(str(finding)))}")

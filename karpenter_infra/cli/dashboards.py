@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from karpenter_infra.cli.common import err, user_errors
+from karpenter_infra.cli.common import note, user_errors
 
 
 def dashboards(
@@ -26,4 +26,4 @@ def dashboards(
         for file_name, dashboard in build(datasource_uid=datasource).items():
             path = output_file(out / file_name, "dashboards", "--out")
             write_text(path, json.dumps(dashboard, indent=2, sort_keys=True) + "\n", "dashboards", "--out")
-            err.print(f"wrote {path}")
+            note(f"wrote {path}")

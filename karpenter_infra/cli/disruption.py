@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, err, user_errors, warn
+from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, note, user_errors, warn
 from karpenter_infra.errors import SpecError
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def disruption(
             raise SpecError.one("disruption", "--at", f"{at!r}: {exc}") from None
         if svg is not None:
             write_text(output_file(svg, "disruption", "--svg"), draw(view, stack), "disruption", "--svg")
-            err.print(f"wrote {svg}")
+            note(f"wrote {svg}")
     if as_json:
         sys.stdout.write(json.dumps(document(view, stack), indent=2, sort_keys=True) + "\n")
         return

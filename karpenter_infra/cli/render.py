@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, err, user_errors, warn
+from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, note, user_errors, warn
 
 
 def render(
@@ -33,6 +33,6 @@ def render(
         manifests = target.manifests
         if out is not None:
             written = write_tree(manifests, out)
-            err.print(f"wrote {len(written)} objects and kustomization.yaml to {out}")
+            note(f"wrote {len(written)} objects and kustomization.yaml to {out}")
             return
     sys.stdout.write(to_yaml(manifests))

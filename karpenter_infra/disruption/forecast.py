@@ -40,10 +40,6 @@ class Forecast:
     done: datetime | None  # the last replacement ready; None when not within the horizon
     why: str  # one sentence: how it went, or why it does not finish
 
-    @property
-    def replaced(self) -> int:
-        return sum(1 for s in self.starts if s + timedelta(minutes=self.replace_minutes) <= self.start + HORIZON)
-
 
 def forecast(
     nodepool: Mapping[str, Any],

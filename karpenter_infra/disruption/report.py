@@ -10,7 +10,7 @@ from typing import Any
 
 from karpenter_infra.disruption.budgets import REASONS, Budget, Decision, budgets, decide, require_aware
 from karpenter_infra.disruption.forecast import Forecast, forecast
-from karpenter_infra.disruption.warnings import BudgetWarning, budget_warnings
+from karpenter_infra.disruption.warnings import BudgetWarning, budget_warnings, unused_reasons
 from karpenter_infra.disruption.windows import WEEK, Window, next_change, windows
 from karpenter_infra.schedule import OffHours, is_up, next_transition
 
@@ -43,6 +43,7 @@ class PoolView:
     scaled_down: tuple[Interval, ...]  # off-hours: when the group is scaled to zero within the week
     warnings: tuple[BudgetWarning, ...]
     rollout: Forecast | None
+    unused: dict[str, str]  # reasons Karpenter never disrupts this pool for, and why
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def pool_view(
         scaled_down=() if off is None else down_intervals(off, start, start + WEEK),
         warnings=tuple(warnings),
         rollout=None if rollout is None else forecast(pool.nodepool, at, nodes, rollout, replace_minutes),
+        unused=unused_reasons(pool.nodepool),
     )
 
 
@@ -160,6 +162,7 @@ def document(view: View, stack: str) -> dict[str, Any]:
         for reason in REASONS:
             decision, change = pool.now[reason], pool.next_change[reason]
             now[reason] = {
+                **({"unused": pool.unused[reason]} if reason in pool.unused else {}),
                 "allowed": decision.allowed,
                 "budget": decision.budget,
                 **({"error": decision.error} if decision.error else {}),

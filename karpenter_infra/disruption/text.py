@@ -50,6 +50,9 @@ def now(view: View) -> str:
     for pool in view.pools:
         lines.append(f"{pool.name} (group {pool.group})")
         for reason in REASONS:
+            if reason in pool.unused:
+                lines.append(f"  {reason:<14}{'-':>9}  never used here: {pool.unused[reason]}")
+                continue
             decision, change = pool.now[reason], pool.next_change[reason]
             later = (
                 "no change within 7 days" if change is None else f"{_allowed(change.allowed)} from {when(change.start)}"

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from karpenter_infra.disruption.budgets import Budget, BudgetError, budgets, schedule_of
+from karpenter_infra.disruption.budgets import REASONS, Budget, BudgetError, budgets, schedule_of
 from karpenter_infra.disruption.cron import Every
 from karpenter_infra.disruption.windows import WEEK, windows
 from karpenter_infra.errors import nodegroup_owner
@@ -57,6 +57,12 @@ def usable_reasons(nodepool: Mapping[str, Any]) -> tuple[str, ...]:
         if disruption.get("consolidationPolicy", "WhenEmptyOrUnderutilized") != "WhenEmpty":
             reasons.append("Underutilized")
     return tuple(reasons)
+
+
+def unused_reasons(nodepool: Mapping[str, Any]) -> dict[str, str]:
+    """The reasons Karpenter never disrupts this pool for, each with why."""
+    usable = usable_reasons(nodepool)
+    return {r: _why_unused(nodepool) for r in REASONS if r not in usable}
 
 
 def _why_unused(nodepool: Mapping[str, Any]) -> str:

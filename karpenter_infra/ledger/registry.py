@@ -12,6 +12,7 @@ RULE_MODULES = (
     "karpenter_infra.rules.group",
     "karpenter_infra.rules.fleet",
     "karpenter_infra.spec.fleet_rules",
+    "karpenter_infra.catalog.checks",
     "karpenter_infra.catalog.report",
     "karpenter_infra.checks",
     "karpenter_infra.disruption.rules",

@@ -54,5 +54,6 @@ def launch_options(nodeclass: ResolvedNodeClass) -> dict[str, Any]:
             if value is not None
         }
     if nodeclass.cpu_options is not None:
-        spec["cpuOptions"] = {"nestedVirtualization": str(nodeclass.cpu_options.nested_virtualization)}
+        nested = nodeclass.cpu_options.nested_virtualization
+        spec["cpuOptions"] = {} if nested is None else {"nestedVirtualization": str(nested)}
     return spec

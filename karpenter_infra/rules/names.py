@@ -25,11 +25,6 @@ LABEL_VALUE_MAX = 63
 WELL_KNOWN_LABELS = labels.WELL_KNOWN_LABELS
 #: Domains Karpenter reserves (``RestrictedLabelDomains``: core ``karpenter.sh``, the AWS provider's own group).
 KARPENTER_DOMAINS = ("karpenter.sh", "karpenter.k8s.aws")
-#: Domains the kubelet may not label its own node with (the NodeRestriction admission plugin), so the AWS provider
-#: drops them from ``--node-labels`` (``amifamily.RejectForbiddenLabels``) ...
-KUBERNETES_DOMAINS = ("kubernetes.io", "k8s.io")
-#: ... except these, which Karpenter before 1.10 listed as ``LabelDomainExceptions``: labels meant for nodes.
-KUBERNETES_DOMAIN_EXCEPTIONS = ("node.kubernetes.io", "node-restriction.kubernetes.io", "kops.k8s.io")
 #: Karpenter's ``RestrictedLabels``: set per node, never by a pool.
 RESTRICTED_LABELS = frozenset({"kubernetes.io/hostname"})
 #: Labels Karpenter puts on its nodes that the NodePool CRD's label rule lets through but ``RuntimeValidate``
@@ -75,37 +70,37 @@ def label_value_problem(value: str) -> str | None:
 
 @cache
 def restricted_label_problem(key: str) -> str | None:
-    """Karpenter's ``IsRestrictedLabel`` plus the kubelet-forbidden ``kubernetes.io`` / ``k8s.io`` domains."""
+    """Karpenter's ``IsRestrictedLabel`` (core ``pkg/apis/v1/labels.go``, with the AWS provider's domain added in
+    ``pkg/apis/v1/labels.go`` ``init``), which ``NodePool.RuntimeValidate`` applies to template labels and
+    requirement keys alike.
+
+    Labels in the ``kubernetes.io`` and ``k8s.io`` domains are not restricted: the kubelet may not set most of them
+    (the provider drops them from ``--node-labels``, ``amifamily.RejectForbiddenLabels``), but Karpenter's
+    registration controller copies the NodeClaim's labels onto the Node (core
+    ``pkg/controllers/nodeclaim/lifecycle/registration.go`` ``syncNode``), so ``node-role.kubernetes.io/<role>`` works.
+    """
     if key in WELL_KNOWN_LABELS:
         return None
     domain = key.split("/", 1)[0] if "/" in key else ""
     if _in_domain(domain, KARPENTER_DOMAINS):
-        return f"label {key!r} is in a domain Karpenter reserves ({domain}); use a domain of your own"
+        return f"{key!r} is in a domain Karpenter reserves ({domain}); use a domain of your own"
     if key in RESTRICTED_LABELS:
-        return f"label {key!r} is set per node by the kubelet; a node pool may not set it"
-    return kubernetes_domain_problem(key)
-
-
-@cache
-def kubernetes_domain_problem(key: str) -> str | None:
-    if key in WELL_KNOWN_LABELS or key in RESTRICTED_LABELS:
-        return None
-    domain = key.split("/", 1)[0] if "/" in key else ""
-    if _in_domain(domain, KUBERNETES_DOMAINS) and not _in_domain(domain, KUBERNETES_DOMAIN_EXCEPTIONS):
-        return (
-            f"label {key!r} is in the {domain} domain, which nodes may not label themselves with; "
-            "use node.kubernetes.io/..., node-restriction.kubernetes.io/... or a domain of your own"
-        )
+        return f"{key!r} is set per node by the kubelet; a node pool may not set it"
     return None
 
 
 @cache
 def label_problem(key: str, value: str) -> str | None:
-    """One node label: its key, its value, its domain.
+    """One node label: its key, its value, its domain (``NodeClaimTemplate.validateLabels``).
 
-    The Karpenter domains (``karpenter.sh``, ``karpenter.k8s.aws``, ``kubernetes.io/hostname``) are left to the
-    NodePool mirror, whose CEL rules say the same and name the group too.
+    ``karpenter.sh/...`` and ``kubernetes.io/hostname`` are left to the NodePool mirror, whose CEL rules say the
+    same and name the group too; the AWS provider's domain is only in ``RuntimeValidate``, so it is checked here.
     """
     if key in SET_BY_KARPENTER:
         return f"label {key!r} is set by Karpenter on every node of the class; a node pool may not set it"
-    return qualified_name_problem(key) or kubernetes_domain_problem(key) or label_value_problem(value)
+    if problem := qualified_name_problem(key):
+        return problem
+    domain = key.split("/", 1)[0] if "/" in key else ""
+    if _in_domain(domain, KARPENTER_DOMAINS[1:]) and (problem := restricted_label_problem(key)):
+        return problem
+    return label_value_problem(value)

@@ -9,8 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from karpenter_infra.rules.names import SET_BY_KARPENTER, WELL_KNOWN_LABELS, restricted_label_problem
+from karpenter_infra.rules.names import (
+    SET_BY_KARPENTER,
+    WELL_KNOWN_LABELS,
+    qualified_name_problem,
+    restricted_label_problem,
+)
 from karpenter_infra.scheduling import labels as wk
+from karpenter_infra.scheduling.labels import NORMALIZED_LABELS
 from karpenter_infra.scheduling.requirement import Requirement as SchedulingRequirement
 from karpenter_infra.scheduling.requirement import RequirementError
 from karpenter_infra.suggest import did_you_mean
@@ -33,6 +39,48 @@ def min_values_problems(min_values: Mapping[str, int], short_keys: Mapping[str, 
         elif restricted_label_problem(key) is not None:
             hint = did_you_mean(key.replace("_", "-"), WELL_KNOWN_LABELS)
             found.append((f"instances.min_values[{key!r}]", f"not a well-known label{hint}"))
+    return found
+
+
+#: ``WellKnownValuesForRequirements`` (core ``pkg/apis/v1/labels.go``, tenancy added by the provider's
+#: ``pkg/apis/v1/labels.go`` ``init`` from EC2's ``Tenancy`` enum): keys whose every valid value is known.
+WELL_KNOWN_VALUES: dict[str, frozenset[str]] = {
+    "karpenter.sh/capacity-type": frozenset({"on-demand", "spot", "reserved"}),
+    "karpenter.k8s.aws/instance-tenancy": frozenset({"default", "dedicated"}),
+}
+
+
+def raw_requirement_problems(terms: Sequence[Requirement]) -> Issues:
+    """What ``NodePool.RuntimeValidate`` refuses in a requirement (core ``pkg/apis/v1/nodeclaim_validation.go``
+    ``ValidateRequirement``): a key that is no qualified name or is restricted (``IsRestrictedLabel``, after
+    ``NormalizedLabels``), and an ``In`` on a key with well-known values that names none of them, or fewer valid
+    ones than ``minValues`` (``validateWellKnownValues``). The controller marks such a pool not ready."""
+    found: Issues = []
+    for index, term in enumerate(terms):
+        key = NORMALIZED_LABELS.get(term.key, term.key)
+        if problem := qualified_name_problem(term.key) or restricted_label_problem(key):
+            found.append((f"additional_requirements[{index}].key", problem))
+            continue
+        known = WELL_KNOWN_VALUES.get(key)
+        if known is None or str(term.operator) != "In":
+            continue
+        valid = [v for v in term.values if v in known]
+        if not valid:
+            found.append(
+                (
+                    f"additional_requirements[{index}].values",
+                    f"{key} In {list(term.values)} names none of its values ({', '.join(sorted(known))})"
+                    + did_you_mean(term.values[0], known),
+                )
+            )
+        elif term.min_values is not None and len(valid) < term.min_values:
+            found.append(
+                (
+                    f"additional_requirements[{index}].min_values",
+                    f"{term.min_values} distinct values, but only {len(valid)} of {list(term.values)} are valid "
+                    f"{key} values ({', '.join(sorted(known))})",
+                )
+            )
     return found
 
 

@@ -14,7 +14,7 @@ from karpenter_infra.rules.ebs import device_name_problems
 from karpenter_infra.rules.names import label_problem, label_value_problem, qualified_name_problem
 from karpenter_infra.rules.nodeclass import nested_problems
 from karpenter_infra.rules.quantities import limit_problem, resource_name_problem
-from karpenter_infra.rules.requirements import min_values_problems
+from karpenter_infra.rules.requirements import min_values_problems, raw_requirement_problems
 from karpenter_infra.rules.tags import role_name_problem, tag_problem
 from karpenter_infra.rules.zones import zones_problem
 from karpenter_infra.spec.instances import MIN_VALUES_KEYS
@@ -111,6 +111,8 @@ def check_settings(settings: NodeGroupSettings) -> Issues:
             for i, p in device_name_problems(settings.block_device_mappings)
         ]
     found += nested_problems(settings)
+    if settings.additional_requirements:
+        found += raw_requirement_problems(settings.additional_requirements)
     if settings.instances is not None and settings.instances.min_values:
         found += min_values_problems(settings.instances.min_values, MIN_VALUES_KEYS)
     return found

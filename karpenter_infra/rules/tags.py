@@ -71,9 +71,17 @@ _ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
 
 
 @cache
+def role_name(role: str) -> str:
+    """The role name Karpenter uses: the part after the last ``/``, so a role ARN (with a path) names its role
+    (provider ``pkg/providers/instanceprofile/instanceprofile.go`` ``Create``: ``lo.LastOr(strings.Split(...))``)."""
+    return role.rsplit("/", 1)[-1]
+
+
 def role_name_problem(name: str) -> str | None:
     if name.startswith("arn:"):
-        return f"{name!r} is an ARN; give the role name (the part after role/)"
+        if not re.fullmatch(r"arn:aws[a-z-]*:iam::[0-9]{12}:role/(?:[!-~]+/)?[^/]+", name):
+            return f"{name!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>); or give the role name"
+        name = role_name(name)
     if _ROLE_NAME.fullmatch(name) is None:
         return f"{name!r} is not an IAM role name: 1-64 characters of letters, digits and +=,.@_-"
     return None

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from karpenter_infra.errors import nodegroup_owner
 from karpenter_infra.ledger.core import Problem, Severity, Stage, rule
+from karpenter_infra.spec.nodeclass import is_windows
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
 
@@ -100,4 +101,39 @@ def reserved_unused(groups: Sequence[ResolvedNodeGroup]) -> Iterator[Problem]:
                 "instances.capacity_types",
                 "'reserved' has no capacity reservations to launch into (the node class sets no "
                 "capacity_reservation_selector_terms), so only the other capacity types launch",
+            )
+
+
+@rule(
+    "os-ami-family",
+    severity=Severity.ERROR,
+    stage=Stage.FLEET,
+    source="provider pkg/providers/amifamily/ami.go (each AMI carries kubernetes.io/os of its family) and "
+    "pkg/providers/instancetype/instancetype.go (types are filtered by the AMIs' requirements): no instance type "
+    "is compatible, so the pool can never launch",
+    summary="a pool whose operating_systems the node class's AMI family (its own or a shared one) cannot run: "
+    "Windows OS with a Linux family, or a Windows family with only Linux",
+)
+def os_ami_family(groups: Sequence[ResolvedNodeGroup]) -> Iterator[Problem]:
+    classes = {g.nodeclass.name: (g.name, g.nodeclass) for g in groups if g.nodeclass is not None}
+    for group in groups:
+        if not group.renders_nodepool or group.existing_node_class or group.nodeclass_name not in classes:
+            continue
+        owner, nodeclass = classes[group.nodeclass_name]
+        if str(nodeclass.ami_family) == "Custom":
+            continue  # a custom AMI may be either: the selector terms decide
+        family_os = "windows" if is_windows(nodeclass.ami_family) else "linux"
+        systems = group.instances.operating_systems
+        if family_os not in systems:
+            where = "" if owner == group.name else f" (the node class of group {owner!r})"
+            yield Problem(
+                nodegroup_owner(group.name),
+                "instances.operating_systems",
+                f"{systems} but ami_family {nodeclass.ami_family}{where} runs only {family_os}: no instance type "
+                "can launch; "
+                + (
+                    "set ami_family to Windows2019, Windows2022 or Windows2025"
+                    if family_os == "linux"
+                    else "set operating_systems: [windows]"
+                ),
             )

@@ -126,6 +126,8 @@ class ConnectionTracking(Spec):
 
 
 class CpuOptions(Spec):
-    nested_virtualization: Toggle = Field(
-        description="`enabled`: only instance types that support nested virtualisation, with it turned on."
+    nested_virtualization: Toggle | None = Field(
+        default=None,
+        description="Unset leaves EC2's default (Karpenter accepts an empty cpuOptions). "
+        "`enabled`: only instance types that support nested virtualisation, with it turned on.",
     )

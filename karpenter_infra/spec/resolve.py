@@ -15,6 +15,7 @@ from karpenter_infra.spec.library_defaults import (
     merged,
     pick,
 )
+from karpenter_infra.spec.nodeclass import is_windows
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolve_nodeclass import DISCOVERY_TAG, resolve_nodeclass
 from karpenter_infra.spec.resolved import ResolvedInstances, ResolvedNodeGroup
@@ -35,15 +36,35 @@ __all__ = [
 CILIUM_TAINT_KEY = "node.cilium.io/agent-not-ready"
 
 
+#: Filters a positive ``families`` list makes moot: a family has one category, generation, hypervisor and CPU maker.
+FAMILY_IMPLIED = ("categories", "min_generation", "hypervisors", "cpu_manufacturers")
+#: Filters a positive ``instance_types`` list makes moot: a type name fixes its whole shape. Inherited exclusions
+#: stay: one that removes a named type is an error naming both fields and where the exclusion came from.
+TYPE_IMPLIED = (*FAMILY_IMPLIED, "families", "cores", "sizes")
+_LAYERS = ("library", "defaults", "group")
+
+
 def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstances:
     # Only the keys a layer set are read: the library's values first, the defaults' and then the group's over them.
     values = dict(LIBRARY_INSTANCE_VALUES)
-    for layer in (defaults.instances, group.instances):
+    origin = dict.fromkeys(values, "library")
+    for where, layer in (("defaults", defaults.instances), ("group", group.instances)):
         if layer is not None:
             for name in layer.model_fields_set:
                 value = getattr(layer, name)
                 if value is not None:
                     values[name] = value
+                    origin[name] = where
+    # Explicit beats inherited: a positive list set on one layer is never narrowed by a filter of a layer below it
+    # (the library's categories c, m, r would silently drop t3 from families [t3, m5]); the filter is dropped.
+    for positive, implied in (("instance_types", TYPE_IMPLIED), ("families", FAMILY_IMPLIED)):
+        if values[positive]:
+            rank = _LAYERS.index(origin[positive])
+            for name in implied:
+                if origin[name] in _LAYERS and _LAYERS.index(origin[name]) < rank and values[name] != _EMPTY[name]:
+                    values[name], origin[name] = _EMPTY[name], f"dropped for {positive}"
+    if origin["operating_systems"] == "library" and is_windows(pick("ami_family", group, defaults, LIBRARY_DEFAULTS)):
+        values["operating_systems"] = ["windows"]  # the library's linux default follows a Windows AMI family
     owner = nodegroup_owner(group.name)
     for required in ("capacity_types", "operating_systems"):
         if not values[required]:
@@ -52,7 +73,9 @@ def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstanc
         both = sorted(set(values[included]) & set(values[excluded]))
         if both and not values["instance_types"]:
             raise SpecError.one(
-                owner, f"instances.{included}", f"{both[0]!r} is also in instances.{excluded}; keep it in one"
+                owner,
+                f"instances.{included}",
+                f"{both[0]!r} is also in instances.{excluded}{_from(origin[excluded])}; keep it in one",
             )
     return ResolvedInstances(
         categories=sorted(values["categories"]),
@@ -69,7 +92,16 @@ def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstanc
         exclude_families=sorted(values["exclude_families"]),
         exclude_sizes=sorted(values["exclude_sizes"]),
         min_values=dict(sorted(values["min_values"].items())),
+        inherited=frozenset(name for name, where in origin.items() if where == "defaults"),
     )
+
+
+#: What a filter holds when nothing sets it.
+_EMPTY: dict[str, object] = {name: [] for name in TYPE_IMPLIED if name != "min_generation"} | {"min_generation": None}
+
+
+def _from(origin: str) -> str:
+    return " (from defaults)" if origin == "defaults" else ""
 
 
 def _limits(group: NodeGroup, defaults: NodeGroupDefaults) -> dict[str, str]:
@@ -176,6 +208,7 @@ def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str 
         existing_node_class=group.existing_node_class is not None,
         renders_nodepool=not group.node_class_only,
         warnings_off=_warnings_off(group, defaults),
+        limits_inherited=frozenset(limits) - frozenset(group.limits or ()),
     )
 
 

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
+from karpenter_infra.rules.tags import role_name
 from karpenter_infra.spec.library_defaults import LIBRARY_DEFAULTS, merged, pick
 from karpenter_infra.spec.nodeclass import (
     AmiFamily,
@@ -101,6 +102,7 @@ def resolve_nodeclass(
             "role",
             "no role or instance_profile: set one, or build the fleet with the platform's node role",
         )
+    role = None if role is None else role_name(role)
     family = AmiFamily(pick("ami_family", group, defaults, LIBRARY_DEFAULTS))
     kubelet = (group.kubelet or _NO_KUBELET).merged_over(defaults.kubelet or _NO_KUBELET)
     tags = merged("node_tags", group, defaults)

@@ -44,6 +44,8 @@ class ResolvedInstances:
     exclude_families: list[str]
     exclude_sizes: list[str]
     min_values: dict[str, int]
+    #: The ``instances`` fields whose value came from the defaults (errors about them say "(from defaults)").
+    inherited: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,8 @@ class ResolvedNodeGroup:
     renders_nodepool: bool = True
     #: Warning rule ids switched off for this group (``warnings_off`` and ``catalog_warnings_off``, inherited).
     warnings_off: frozenset[str] = frozenset()
+    #: The ``limits`` keys inherited from the defaults.
+    limits_inherited: frozenset[str] = frozenset()
 
     @property
     def architecture(self) -> Architecture:

@@ -20,7 +20,9 @@ def error(group: NodeGroup) -> str:
 def test_the_requirement_that_empties_the_set_is_named_with_what_came_before() -> None:
     group = NodeGroup(name="x", instances=Instances(categories=["t"], min_generation=9))
     assert error(group) == "nodegroup 'x': instances.min_generation: 9 leaves no instance type in categories ['t']"
-    windows_arm = NodeGroup(name="w", instances=Instances(architecture="arm64", operating_systems=["windows"]))
+    windows_arm = NodeGroup(
+        name="w", ami_family="Windows2022", instances=Instances(architecture="arm64", operating_systems=["windows"])
+    )
     assert error(windows_arm) == (
         "nodegroup 'w': instances.operating_systems: ['windows'] leaves no instance type in "
         "categories ['c', 'm', 'r'], architecture arm64"
@@ -37,11 +39,14 @@ def test_the_requirement_that_empties_the_set_is_named_with_what_came_before() -
 
 
 def test_an_explicit_type_outside_the_catalog_gets_the_closest_names() -> None:
+    """Beside a known type it is a warning (Karpenter ignores it); alone it is an error (nothing can launch)."""
     group = NodeGroup(name="x", instances=Instances(instance_types=["m7i.xlarge", "m7q.xlarge"]))
-    assert error(group) == (
+    assert [str(w) for w in fleet(group).warnings if w.rule == "unknown-value"] == [
         "nodegroup 'x': instances.instance_types: 'm7q.xlarge' is not in the instance-type catalog (us-east-1); "
-        "did you mean 'm7a.xlarge', 'm7g.xlarge', 'm7i.xlarge'?"
-    )
+        "did you mean 'm7a.xlarge', 'm7g.xlarge', 'm7i.xlarge'?; Karpenter ignores it"
+    ]
+    alone = NodeGroup(name="x", instances=Instances(instance_types=["m7q.xlarge"]))
+    assert error(alone).startswith("nodegroup 'x': instances.instance_types: 'm7q.xlarge' is not in the instance")
 
 
 def test_an_explicit_type_of_the_wrong_architecture_or_os_is_refused() -> None:
@@ -51,6 +56,7 @@ def test_an_explicit_type_of_the_wrong_architecture_or_os_is_refused() -> None:
     )
     windows = NodeGroup(
         name="w",
+        ami_family="Windows2022",
         instances=Instances(
             instance_types=["m7g.xlarge", "m7i.xlarge"], architecture="multiarch", operating_systems=["windows"]
         ),
@@ -71,14 +77,28 @@ def test_an_explicit_type_excluded_again_by_its_family_is_refused() -> None:
     )
 
 
-def test_categories_and_families_that_do_not_exist_are_refused() -> None:
-    assert error(NodeGroup(name="x", instances=Instances(categories=["c", "zz"]))).startswith(
+def test_categories_and_families_that_do_not_exist_are_warnings_unless_nothing_else_is_named() -> None:
+    [unknown] = fleet(NodeGroup(name="x", instances=Instances(categories=["c", "zz"]))).warnings
+    assert str(unknown).startswith(
         "nodegroup 'x': instances.categories: 'zz' is no instance-category of any instance type in the catalog "
         "(known: a, c, d,"
     )
-    assert error(NodeGroup(name="x", instances=Instances(exclude_families=["c6ix"]))).endswith(
-        "did you mean 'c6i', 'c6id', 'c6in'?"
+    assert unknown.rule == "unknown-value"
+    excluded = fleet(NodeGroup(name="x", instances=Instances(exclude_families=["c6ix"]))).warnings
+    assert [w.rule for w in excluded] == ["unknown-value"]
+    assert str(excluded[0]).endswith("did you mean 'c6i', 'c6id', 'c6in'?; Karpenter ignores it")
+    assert error(NodeGroup(name="x", instances=Instances(categories=["zz"]))).startswith(
+        "nodegroup 'x': instances.categories: 'zz' is no instance-category"
     )
+
+
+def test_an_unknown_exclusion_from_the_defaults_says_so() -> None:
+    built = Fleet(
+        NodeGroupDefaults(cluster_name="c", instances=Instances(exclude_families=["c6ix"])),
+        [NodeGroup(name="x")],
+        node_role="R",
+    )
+    assert [w.field for w in built.warnings] == ["instances.exclude_families (from defaults)"]
 
 
 def test_min_values_the_admitted_set_cannot_meet() -> None:
@@ -118,10 +138,16 @@ def test_limits_below_the_smallest_admitted_node() -> None:
     fleet(NodeGroup(name="y", instances=Instances(cores=[4]), limits={"cpu": 4, "memory": "7104Mi"}))
 
 
-def test_a_gpu_limit_on_a_pool_without_gpu_types() -> None:
-    assert error(NodeGroup(name="x", limits={"nvidia.com/gpu": 4})) == (
-        "nodegroup 'x': limits: nvidia.com/gpu 4 is set, but no instance type the pool admits offers nvidia.com/gpu"
+def test_a_gpu_limit_on_a_pool_without_gpu_types_is_a_warning_unless_inherited() -> None:
+    [warning] = fleet(NodeGroup(name="x", limits={"nvidia.com/gpu": 4})).warnings
+    assert str(warning) == (
+        "nodegroup 'x': limits['nvidia.com/gpu']: nvidia.com/gpu 4 is set, but no instance type the pool admits "
+        "offers nvidia.com/gpu: the limit bounds nothing"
     )
+    inherited = Fleet(
+        NodeGroupDefaults(cluster_name="c", limits={"nvidia.com/gpu": 8}), [NodeGroup(name="x")], node_role="R"
+    )
+    assert inherited.warnings == []
     fleet(NodeGroup(name="g", instances=Instances(instance_types=["g5.xlarge"]), limits={"nvidia.com/gpu": 4}))
     fleet(NodeGroup(name="n", limits={"nvidia.com/gpu": 0}))  # zero GPUs: a statement, not a mistake
 
@@ -142,3 +168,13 @@ def test_a_class_only_group_is_not_judged_as_a_pool() -> None:
         node_role="R",
     )
     assert sorted(fleet.catalog_report.pools) == ["web"]
+
+
+def test_an_inherited_exclusion_that_removes_a_named_type_says_where_it_came_from() -> None:
+    built = NodeGroupDefaults(cluster_name="c", instances=Instances(exclude_families=["c6i"]))
+    group = NodeGroup(name="x", instances=Instances(instance_types=["c6i.large", "c7i.large"]))
+    with pytest.raises(SpecError) as caught:
+        Fleet(built, [group], node_role="R")
+    assert str(caught.value).startswith(
+        "nodegroup 'x': instances.instance_types: 'c6i.large' contradicts instances.exclude_families (from defaults)"
+    )

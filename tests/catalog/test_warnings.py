@@ -34,13 +34,11 @@ def test_only_previous_generation_or_xen_types() -> None:
     assert warnings_of(mixed, "mixed") == []
 
 
-def test_an_on_demand_price_range_over_20x() -> None:
+def test_a_wide_price_range_is_no_warning() -> None:
+    """Retired: it fired on every unbounded pool (Karpenter picks the cheapest type that fits; that is the design)."""
     built = fleet(NodeGroup(name="wide"), NodeGroup(name="bounded", instances=Instances(cores=[4, 8, 16])))
-    assert warnings_of(built, "wide") == [
-        "price-spread: on-demand prices span 1023x ($0.0440 to $45.02 an hour, us-east-1): bound the sizes "
-        "(instances.cores or exclude_sizes)"
-    ]
-    assert warnings_of(built, "bounded") == []
+    assert warnings_of(built, "wide") == warnings_of(built, "bounded") == []
+    fleet(NodeGroup(name="old", catalog_warnings_off=["price-spread"]))  # still accepted
 
 
 def test_headroom_that_fits_only_within_the_margin() -> None:
@@ -75,11 +73,15 @@ def test_each_warning_switches_off_per_group_and_is_inherited_from_the_defaults(
     assert warnings_of(built, "q") == []
     assert [w.kind for w in built.catalog_report.pools["q"].silenced] == ["spot-diversity"]
     assert len(warnings_of(built, "l")) == 1
-    inherited = fleet(loud, NodeGroup(name="wide"), catalog_warnings_off=["spot-diversity", "price-spread"])
-    assert warnings_of(inherited, "l") == warnings_of(inherited, "wide") == []
+    inherited = fleet(loud, catalog_warnings_off=["spot-diversity"])
+    assert warnings_of(inherited, "l") == []
     # A group's own list replaces the defaults' (lists replace, as everywhere).
-    own = fleet(NodeGroup(name="wide", catalog_warnings_off=[]), catalog_warnings_off=["price-spread"])
-    assert len(warnings_of(own, "wide")) == 1
+    own = fleet(
+        NodeGroup(name="l", instances=FOUR_SPOT, catalog_warnings_off=[]), catalog_warnings_off=["spot-diversity"]
+    )
+    assert len(warnings_of(own, "l")) == 1
+    by_id = fleet(NodeGroup(name="l", instances=FOUR_SPOT, warnings_off=["spot-diversity"]))
+    assert warnings_of(by_id, "l") == []
 
 
 def test_catalog_warnings_are_plan_findings() -> None:

@@ -138,3 +138,12 @@ def test_svg_draws_the_computed_windows_and_off_hours(tmp_path: Path) -> None:
     }
     assert off == {(p.name, s, e) for p in view.pools for s, e in p.scaled_down} and off
     assert view.start == datetime(2026, 12, 7, 7, tzinfo=UTC)
+
+
+def test_a_reason_the_pool_never_uses_says_so() -> None:
+    code, out, _ = run("--stack", "prod", "--group", "jobs", "--at", AT, "--json")
+    assert code == 0
+    now = json.loads(out)["pools"][0]["now"]
+    assert now["Underutilized"]["unused"] == "consolidationPolicy is WhenEmpty" and "unused" not in now["Drifted"]
+    code, out, _ = run("--stack", "prod", "--group", "jobs", "--at", AT)
+    assert "  Underutilized         -  never used here: consolidationPolicy is WhenEmpty\n" in out

@@ -213,6 +213,8 @@ PATHS = [
     Case("diff-base-dash", ["diff", "--base", "-"], 2),
 ]
 
+PATHS.append(Case("render-out-markup-in-name", ["render", "-o", "o[bold]x\x1b"], 0, never=["\x1b"]))
+
 BATCHES = {"parsing": PARSING, "templates": TEMPLATES, "paths": PATHS}
 
 
@@ -313,6 +315,7 @@ EXPECTED_STDERR: dict[str, list[str]] = {
         "error: nodegroup 'web': user_data_template: the template sandbox stopped it: the result of '~' would be larger than 262144 characters or elements"
     ],
     "template-ordinary": [],
+    "render-out-markup-in-name": ["wrote 2 objects and kustomization.yaml to o[bold]x\\x1b"],
 }
 for _case in [c for batch in BATCHES.values() for c in batch]:
     _case.stderr = EXPECTED_STDERR[_case.id]

@@ -110,7 +110,7 @@ def test_every_error_is_reported_in_one_run(tmp_path: Path) -> None:
 def test_a_rejection_of_the_crd_gate_names_the_group(tmp_path: Path) -> None:
     result = invoke(
         tmp_path,
-        {"nodeGroups": {"ng": {"additionalRequirements": [{"key": "karpenter.k8s.aws/other", "operator": "Exists"}]}}},
+        {"nodeGroups": {"ng": {"additionalRequirements": [{"key": "karpenter.sh/nodepool", "operator": "Exists"}]}}},
     )
     assert result.exit_code == 2
     assert result.stderr.startswith("error: nodegroup 'ng': NodePool ng-amd64: ")

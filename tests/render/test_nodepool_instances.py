@@ -74,6 +74,8 @@ def test_included_and_excluded_is_an_error(
 
 
 def test_instance_types_replace_the_positive_lists_but_not_the_exclusions() -> None:
+    """Explicit beats inherited: the defaults' filters never narrow a group's own list of types; an inherited
+    exclusion that removes a named type is an error saying it came from the defaults (tests/catalog)."""
     terms = requirements(
         NodeGroup(name="a", instances=Instances(instance_types=["m7i.large"])),
         instances=Instances(families=["c7i"], sizes=["large"], hypervisors=["nitro"], exclude_families=["t3"]),
@@ -81,4 +83,21 @@ def test_instance_types_replace_the_positive_lists_but_not_the_exclusions() -> N
     keys = [(t["key"], t["operator"]) for t in terms]
     assert ("node.kubernetes.io/instance-type", "In") in keys
     assert [(t["operator"], t["values"]) for t in on("family", terms)] == [("NotIn", ["t3"])]
-    assert on("size", terms) == [] and on("hypervisor", terms) == []
+    assert on("size", terms) == [] and on("hypervisor", terms) == [] and on("category", terms) == []
+
+
+def test_a_groups_own_filters_beside_its_types_stay() -> None:
+    terms = requirements(
+        NodeGroup(name="a", instances=Instances(instance_types=["m7i.large"], exclude_families=["t3"]))
+    )
+    assert [(t["operator"], t["values"]) for t in on("family", terms)] == [("NotIn", ["t3"])]
+
+
+def test_families_are_not_narrowed_by_inherited_categories_or_generation() -> None:
+    """The issue's case: families [t3, t3a, m5] with the library's categories c, m, r would drop t3 and t3a."""
+    terms = requirements(
+        NodeGroup(name="a", instances=Instances(families=["t3", "t3a", "m5"])),
+        instances=Instances(categories=["c", "m", "r"], min_generation=6),
+    )
+    assert on("category", terms) == [] and on("generation", terms) == []
+    assert [t["values"] for t in on("family", terms)] == [["m5", "t3", "t3a"]]

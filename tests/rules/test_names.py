@@ -8,7 +8,7 @@ import pytest
 
 from karpenter_infra.rules.names import (
     WELL_KNOWN_LABELS,
-    kubernetes_domain_problem,
+    label_problem,
     label_value_problem,
     qualified_name_problem,
     restricted_label_problem,
@@ -59,12 +59,13 @@ def test_label_values(value: str, ok: bool) -> None:
         ("team.karpenter.sh/x", False),
         ("karpenter.k8s.aws/custom", False),
         ("kubernetes.io/hostname", False),
-        ("app.kubernetes.io/part-of", False),
-        ("node-role.kubernetes.io/worker", False),
-        ("k8s.io/x", False),
+        ("app.kubernetes.io/part-of", True),
+        ("node-role.kubernetes.io/worker", True),
+        ("k8s.io/x", True),
+        ("karpenter.k8s.aws/ec2nodeclass", False),
     ],
 )
-def test_restricted_domains_follow_karpenter_and_the_kubelet(key: str, ok: bool) -> None:
+def test_restricted_domains_follow_karpenter(key: str, ok: bool) -> None:
     assert (restricted_label_problem(key) is None) is ok
 
 
@@ -74,10 +75,11 @@ def test_well_known_labels_are_karpenter_v1_14s() -> None:
     assert restricted_label_problem("karpenter.k8s.aws/instance-nitro-enclaves-supported") is not None
 
 
-def test_node_labels_leave_the_karpenter_domains_to_the_crd_rules() -> None:
+def test_node_labels_leave_the_karpenter_sh_domain_to_the_crd_rules() -> None:
     # The NodePool mirror's CEL rules refuse karpenter.sh/... with the group's name; no second message for it.
-    assert kubernetes_domain_problem("karpenter.sh/custom") is None
-    assert kubernetes_domain_problem("app.kubernetes.io/part-of") is not None
+    assert label_problem("karpenter.sh/custom", "x") is None
+    assert label_problem("app.kubernetes.io/part-of", "x") is None
+    assert label_problem("karpenter.k8s.aws/custom", "x") is not None
 
 
 @pytest.mark.parametrize(
@@ -85,7 +87,6 @@ def test_node_labels_leave_the_karpenter_domains_to_the_crd_rules() -> None:
     [
         ({"labels": {"a/b/c": "x"}}, "labels['a/b/c']", "more than one '/'"),
         ({"labels": {"team": "-x"}}, "labels['team']", "starting and ending alphanumeric"),
-        ({"labels": {"app.kubernetes.io/part-of": "shop"}}, "labels['app.kubernetes.io/part-of']", "kubernetes.io"),
         ({"annotations": {"x" * 64: "note"}}, f"annotations[{'x' * 64!r}]", "more than 63"),
         ({"taints": [{"key": "a" * 64}]}, "taints[0]", "more than 63"),
         ({"startup_taints": [{"key": "ok", "value": "-bad"}]}, "startup_taints[0]", "alphanumeric"),
@@ -112,8 +113,8 @@ def test_node_labels_leave_the_karpenter_domains_to_the_crd_rules() -> None:
         ),
         (
             {"additional_requirements": [{"key": "karpenter.k8s.aws/ec2nodeclass", "operator": "NotIn"}]},
-            "additional_requirements[0]",
-            "set by Karpenter",
+            "additional_requirements[0].key",
+            "a domain Karpenter reserves",
         ),
     ],
 )

@@ -124,7 +124,7 @@ def test_device_names_are_unique() -> None:
         ({"node_tags": {"k" * 129: "v"}}, f"node_tags[{'k' * 129!r}]", "more than 128"),
         ({"node_tags": {"team": "v" * 257}}, "node_tags['team']", "more than 256"),
         ({"node_tags": {f"t{i}": "v" for i in range(42)}}, "node_tags", "EC2 allows 50"),
-        ({"role": "arn:aws:iam::111122223333:role/Nodes"}, "role", "is an ARN"),
+        ({"role": "arn:aws:iam::1111:role/Nodes"}, "role", "is not an IAM role ARN"),
         ({"role": "node role"}, "role", "not an IAM role name"),
         ({"role": "r" * 65}, "role", "not an IAM role name"),
         (
@@ -155,3 +155,12 @@ def test_network_tags_role_ami_accepted(settings: dict[str, Any]) -> None:
 
 def test_explicit_empty_selector_list_is_not_discovery_in_the_defaults_either() -> None:
     refused("subnet_selector_terms", "at least one term", {"name": "web"}, defaults={"subnet_selector_terms": []})
+
+
+def test_a_role_arn_names_its_role_as_karpenter_reads_it() -> None:
+    """Karpenter takes the part after the last '/' (instanceprofile.go Create): a role ARN with a path works."""
+    from tests.rules.support import accepted
+
+    built = accepted(role="arn:aws:iam::111122223333:role/team/Nodes")
+    [nodeclass] = [m for m in built.manifests() if m["kind"] == "EC2NodeClass"]
+    assert nodeclass["spec"]["role"] == "Nodes"
