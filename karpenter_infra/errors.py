@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -31,6 +32,26 @@ class SpecError(Exception):
         return cls(owner, [(field, problem)])
 
 
+class FieldProblem(ValueError):
+    """A validator's problem with one setting, at ``field`` below where pydantic reports it.
+
+    A model validator sees the whole model, so pydantic reports its errors at the model (``(root)``, ``cluster``);
+    raising this instead names the setting (``cluster.endpoint_private_access``). The message quotes only the
+    offending value (``shown``), never the model's input: the platform config may hold secrets.
+    """
+
+    def __init__(self, field: str | tuple[str | int, ...], problem: str) -> None:
+        super().__init__(problem)
+        #: ``"a.b[0]"``, or the parts as a tuple when a part holds a dot (a tag key, a label key).
+        self.field = field
+        self.problem = problem
+
+    def parts(self) -> tuple[str | int, ...]:
+        if isinstance(self.field, tuple):
+            return self.field
+        return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", self.field))
+
+
 def nodegroup_owner(name: object) -> str:
     return f"nodegroup {name!r}"
 
@@ -55,12 +76,19 @@ def issues_from(exc: ValidationError, model: type[BaseModel] | None = None) -> l
     model = model or _model_named(exc.title)
     issues = []
     for err in exc.errors(include_url=False):
-        message = _message(err)
+        loc = tuple(err["loc"])
+        cause = err.get("ctx", {}).get("error")
+        if isinstance(cause, FieldProblem):
+            # Our own message quotes the value itself; the input may be the whole config.
+            loc += cause.parts()
+            message = cause.problem
+        else:
+            message = _message(err)
         if err["type"] == "extra_forbidden" and model is not None:
             message += did_you_mean(str(err["loc"][-1]), _fields_at(model, err["loc"][:-1]))
         elif err["type"] in {"enum", "literal_error"} and isinstance(err.get("input"), str):
             message += did_you_mean(err["input"], _expected(err.get("ctx", {}).get("expected", "")))
-        issues.append((loc_to_path(err["loc"]), message.removeprefix("Value error, ")))
+        issues.append((loc_to_path(loc), message.removeprefix("Value error, ")))
     return issues
 
 

@@ -64,6 +64,8 @@ class KarpenterPlatform(platform.KarpenterPlatform):
     def __init__(self, name: str, args: KarpenterPlatformArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         try:
             spec = PlatformSpec.model_validate(_known(args["platform"], "platform"))
+        except SpecError as exc:  # the model's own one-line errors, owned by the input that carries them
+            raise SpecError("platform", exc.issues) from None
         except ValidationError as exc:
             raise SpecError("platform", issues_from(exc)) from None
         fleet = _fleet(args["nodegroup_defaults"], args["nodegroups"], spec.node_role_name, spec.backend)

@@ -62,6 +62,8 @@ def platform_from_config(stack: str, raw: object) -> PlatformSpec:
         raise SpecError.one(owner, "(root)", "must be a mapping")
     try:
         return PlatformSpec.model_validate(raw)
+    except SpecError as exc:  # the model's own one-line errors, here naming the stack too
+        raise SpecError(owner, exc.issues) from None
     except ValidationError as exc:
         raise SpecError(owner, issues_from(exc, PlatformSpec)) from None
 

@@ -146,7 +146,7 @@ def test_production_warns_on_latest_amis_and_missing_limits() -> None:
     ],
 )
 def test_platform_spec_refuses_what_would_fail_half_way(cluster: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(SpecError, match=message):
         platform(cluster=cluster)
 
 

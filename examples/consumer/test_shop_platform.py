@@ -39,7 +39,10 @@ def test_the_program_deploys_both_node_groups_into_the_existing_cluster() -> Non
 def test_a_typo_in_the_stack_config_is_refused_with_the_key() -> None:
     broken = config()
     broken["karpenter-infra:platform"]["controller_nodes"]["crate"] = False
-    with pytest.raises(SpecError, match=r"controller_nodes\.crate: Extra inputs .*\(did you mean 'create'\?\)"):
+    with pytest.raises(
+        SpecError,
+        match=r"^karpenter-infra:platform: controller_nodes\.crate: Extra inputs .*\(did you mean 'create'\?\)",
+    ):
         run(main, config=broken)
 
 

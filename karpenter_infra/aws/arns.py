@@ -53,6 +53,22 @@ def dns_suffix_for(partition: str) -> str:
         ) from None
 
 
+_REGION = re.compile(r"[a-z]{2,}(-[a-z]+)*-[0-9]+", re.ASCII)
+
+
+def region_problem(region: str, partition: str | None = None) -> str | None:
+    """A region name (``us-west-2``), and one of ``partition`` when that is known: the partitions' regions start
+    with their own prefixes (AWS General Reference, "AWS Regions"; cn- for aws-cn, us-gov- for aws-us-gov)."""
+    if _REGION.fullmatch(region) is None:
+        return f"{region[:40]!r} is not an AWS region (like eu-west-1)"
+    prefixes = _REGION_PREFIXES.get(partition or "")
+    if prefixes is not None and not region.startswith(prefixes):
+        return f"{region!r} is not a region of partition {partition!r} (its regions start with {', '.join(prefixes)})"
+    if partition == "aws" and region.startswith(_FOREIGN_TO_AWS):
+        return f"{region!r} belongs to another partition than 'aws'"
+    return None
+
+
 class AwsContext(BaseModel):
     """The values of CloudFormation's pseudo parameters, so policies can be built from Python instead."""
 
@@ -83,14 +99,9 @@ class AwsContext(BaseModel):
             raise ValueError(
                 f"url_suffix: partition {self.partition!r} uses {expected_suffix!r}, got {self.url_suffix!r}"
             )
-        prefixes = _REGION_PREFIXES.get(self.partition)
-        if prefixes is not None and not self.region.startswith(prefixes):
-            raise ValueError(
-                f"region: {self.region!r} is not a region of partition {self.partition!r} "
-                f"(its regions start with {', '.join(prefixes)})"
-            )
-        if self.partition == "aws" and self.region.startswith(_FOREIGN_TO_AWS):
-            raise ValueError(f"region: {self.region!r} belongs to another partition than 'aws'")
+        problem = region_problem(self.region, self.partition)
+        if problem:
+            raise ValueError(f"region: {problem}")
         return self
 
 

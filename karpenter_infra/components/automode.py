@@ -22,9 +22,8 @@ from karpenter_infra.components.discovery import DiscoveryTags
 from karpenter_infra.components.nodepools import NodePoolSet
 from karpenter_infra.fleet import Fleet
 from karpenter_infra.spec.platform import PlatformSpec
+from karpenter_infra.spec.platform_policy import AUTO_MODE_NODE_POLICIES
 
-#: "Amazon EKS Auto Mode node IAM role" (auto-create-node-role): the two policies AWS documents for it.
-AUTO_MODE_NODE_POLICIES = ("AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly")
 #: The EKS access policy an Auto Mode node role needs (create-node-class), on an access entry of type ``EC2``
 #: (CreateAccessEntry: "EC2 (for EKS Auto Mode)").
 AUTO_NODE_ACCESS_POLICY = "AmazonEKSAutoNodePolicy"

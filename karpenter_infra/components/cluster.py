@@ -11,7 +11,8 @@ import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
 from karpenter_infra.components.base import child, token
-from karpenter_infra.spec.platform import ClusterSpec, Identity
+from karpenter_infra.spec.platform import Identity
+from karpenter_infra.spec.platform_cluster import ClusterSpec
 
 
 class EksCluster(pulumi.ComponentResource):

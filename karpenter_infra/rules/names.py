@@ -58,6 +58,30 @@ def qualified_name_problem(key: str) -> str | None:
     return None
 
 
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", re.ASCII)
+
+
+@cache
+def dns_label_problem(name: str) -> str | None:
+    """``IsDNS1123Label``: what a namespace name must be (``ValidateNamespaceName``)."""
+    if len(name) > NAME_MAX or not _DNS_LABEL.fullmatch(name):
+        return f"{_short(name)} is not a DNS-1123 label (at most {NAME_MAX} of a-z, 0-9, '-', alphanumeric at the ends)"
+    return None
+
+
+@cache
+def subdomain_problem(name: str) -> str | None:
+    """``IsDNS1123Subdomain``: what most object names must be, a ServiceAccount's among them
+    (``ValidateServiceAccountName``)."""
+    if len(name) > SUBDOMAIN_MAX or not _SUBDOMAIN.fullmatch(name):
+        return f"{_short(name)} is not a DNS-1123 subdomain (a-z, 0-9, '-', '.', alphanumeric at the ends)"
+    return None
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:36]) + "..."
+
+
 @cache
 def label_value_problem(value: str) -> str | None:
     """``IsValidLabelValue``: empty, or at most 63 characters of [-A-Za-z0-9_.] that start and end alphanumeric."""

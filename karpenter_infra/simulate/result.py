@@ -71,7 +71,7 @@ class PoolResult:
             "name": self.name,
             "pods": self.pods,
             "nodes": [n.to_dict() for n in self.nodes],
-            "hourly_cost_on_demand": round(self.hourly_cost_on_demand, 4),
+            "hourly_cost_on_demand": round(float(self.hourly_cost_on_demand), 4),
         }
 
 
@@ -85,7 +85,7 @@ class Simulation:
 
     @property
     def hourly_cost_on_demand(self) -> float:
-        return round(sum(p.hourly_cost_on_demand for p in self.nodepools), 4)
+        return round(float(sum(p.hourly_cost_on_demand for p in self.nodepools)), 4)
 
     @property
     def pending(self) -> int:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from karpenter_infra.errors import FieldProblem
 from karpenter_infra.spec.base import Spec
 from karpenter_infra.spec.nodeclass import SubnetSelectorTerm
 
@@ -100,17 +101,22 @@ _AUTO_MODE_IAM_FIELDS = frozenset(
 def check_auto_mode_platform(platform: PlatformSpec) -> None:
     """Stack settings of the self-managed controller are errors on Auto Mode, never silently ignored."""
     if platform.cluster.existing is not None:
-        raise ValueError(
-            "cluster.existing: backend auto-mode enables Auto Mode on a cluster this stack creates; "
-            "an existing cluster cannot be switched from here"
+        raise FieldProblem(
+            "cluster.existing",
+            "backend auto-mode enables Auto Mode on a cluster this stack creates; "
+            "an existing cluster cannot be switched from here",
         )
     for section in ("karpenter", "controller_nodes"):
         if section in platform.model_fields_set:
-            raise ValueError(f"{section}: has no effect with backend auto-mode (AWS runs Karpenter); remove it")
+            raise FieldProblem(section, "has no effect with backend auto-mode (AWS runs Karpenter); remove it")
     stray = sorted(platform.iam.model_fields_set - _AUTO_MODE_IAM_FIELDS)
     if stray:
-        raise ValueError(
-            f"iam.{stray[0]}: configures the self-managed Karpenter controller, which backend auto-mode does not run"
+        raise FieldProblem(
+            f"iam.{stray[0]}",
+            "configures the self-managed Karpenter controller, which backend auto-mode does not run",
         )
     if len(platform.node_role_name) > 64:
-        raise ValueError(f"node role name {platform.node_role_name!r} is over 64 characters: set iam.node_role_name")
+        raise FieldProblem(
+            "iam.node_role_name",
+            f"node role name {platform.node_role_name!r} is over 64 characters: set iam.node_role_name",
+        )

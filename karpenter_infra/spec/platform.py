@@ -7,69 +7,54 @@ registers anything, so a bad stack file fails with the key that is wrong.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, ValidationError, ValidatorFunctionWrapHandler, model_validator
 
+from karpenter_infra.aws.arns import region_problem
+from karpenter_infra.errors import FieldProblem, SpecError, issues_from
 from karpenter_infra.monitoring.alerts import AlertThresholds
+from karpenter_infra.rules.tags import role_name_problem
+from karpenter_infra.safe_text import quoted
 from karpenter_infra.spec.automode import AutoModeSpec, Backend, check_auto_mode_platform
 from karpenter_infra.spec.base import Spec
-from karpenter_infra.spec.names import ClusterName
+from karpenter_infra.spec.platform_cluster import ClusterSpec
+from karpenter_infra.spec.platform_policy import check_statements, policy_name_collision
+from karpenter_infra.spec.platform_rules import (
+    LIBRARY_VALUES,
+    AmiType,
+    CpuQuantity,
+    IamPath,
+    InstanceType,
+    KmsKey,
+    Labels,
+    MemoryQuantity,
+    Namespace,
+    ObjectLabels,
+    ObjectName,
+    PolicyArn,
+    RoleArn,
+    RoleName,
+    TaintKey,
+    TaintValue,
+    ami_architecture_problem,
+    check_feature_gates,
+    dotted,
+    extra_values_problems,
+)
+
+#: The owner every platform error names when the spec is built in Python (the CLI names the stack too).
+PLATFORM_OWNER = "karpenter-infra:platform"
 
 KARPENTER_VERSION = "1.14.1"
 KARPENTER_CHART_REPOSITORY = "oci://public.ecr.aws/karpenter"
-
-
-class ExistingCluster(Spec):
-    """A cluster Pulumi does not manage: install Karpenter into what a team already runs."""
-
-    endpoint: str = Field(pattern=r"^https://", description="API server endpoint.")
-    certificate_authority: str = Field(min_length=1, description="Base64 CA data of the API server.")
-    oidc_issuer_url: str | None = Field(default=None, description="OIDC issuer URL (needed for IRSA).")
-    oidc_provider_arn: str | None = Field(default=None, description="IAM OIDC provider ARN (needed for IRSA).")
-    cluster_security_group_id: str | None = Field(
-        default=None,
-        pattern=r"^sg-[0-9a-z]+$",
-        description="The EKS cluster security group, to tag for discovery.",
-    )
-
-
-class ClusterSpec(Spec):
-    """The EKS cluster: created here, or an `existing` one Karpenter is installed into."""
-
-    name: ClusterName = Field(description="EKS cluster name.")
-    kubernetes_version: str = Field(default="1.33", pattern=r"^1\.[0-9]{2}$", description="Kubernetes minor version.")
-    vpc_id: str | None = Field(default=None, pattern=r"^vpc-[0-9a-z]+$", description="VPC of the cluster.")
-    private_subnet_ids: list[str] = Field(
-        default_factory=list,
-        description="Private subnets: nodes and (tagged for discovery) Karpenter's nodes.",
-    )
-    public_subnet_ids: list[str] = Field(default_factory=list, description="Public subnets for load balancers.")
-    endpoint_public_access: bool = Field(default=True, description="Public API endpoint.")
-    endpoint_private_access: bool = Field(default=True, description="Private API endpoint.")
-    public_access_cidrs: list[str] = Field(
-        default_factory=lambda: ["0.0.0.0/0"], description="CIDRs allowed to the public endpoint."
-    )
-    ip_family: Literal["ipv4", "ipv6"] = Field(default="ipv4", description="Cluster IP family.")
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags on every AWS resource of the platform.")
-    existing: ExistingCluster | None = Field(
-        default=None, description="Use this existing cluster instead of creating one."
-    )
-
-    @model_validator(mode="after")
-    def _network(self) -> Self:
-        if len(self.private_subnet_ids) < 2:
-            raise ValueError("the controller node group needs at least two private_subnet_ids (two zones)")
-        if self.existing is None and self.vpc_id is None:
-            raise ValueError("a new cluster needs vpc_id")
-        return self
 
 
 class ControllerNodesSpec(Spec):
     """The dedicated, tainted EKS managed node group for Karpenter and critical add-ons: Karpenter never runs on
     nodes it manages, or it could consolidate itself away."""
 
-    instance_types: list[str] = Field(
+    instance_types: list[InstanceType] = Field(
         default_factory=lambda: ["m7i.large", "m6i.large", "m7a.large"],
         min_length=1,
         description="Small current-generation on-demand types.",
@@ -77,13 +62,14 @@ class ControllerNodesSpec(Spec):
     min_size: int = Field(default=2, ge=2, description="At least two nodes, in two zones.")
     desired_size: int = Field(default=2, ge=2, description="Desired nodes.")
     max_size: int = Field(default=3, ge=2, description="Maximum nodes.")
-    disk_size: int = Field(default=50, ge=20, description="Root volume GiB.")
-    ami_type: str = Field(default="AL2023_x86_64_STANDARD", description="EKS managed node group AMI type.")
-    labels: dict[str, str] = Field(
-        default_factory=lambda: {"karpenter-infra/role": "controller"}, description="Node labels."
+    # EBS: gp2/gp3 root volumes of 1-16,384 GiB ("Amazon EBS volume types"); EKS's own default is 20.
+    disk_size: int = Field(default=50, ge=20, le=16384, description="Root volume GiB (20-16384).")
+    ami_type: AmiType = Field(
+        default="AL2023_x86_64_STANDARD", description="EKS managed node group AMI type (`CreateNodegroup.amiType`)."
     )
-    taint_key: str = Field(default="CriticalAddonsOnly", description="Taint key (`CriticalAddonsOnly`).")
-    taint_value: str = Field(default="true", description="Taint value.")
+    labels: Labels = Field(default_factory=lambda: {"karpenter-infra/role": "controller"}, description="Node labels.")
+    taint_key: TaintKey = Field(default="CriticalAddonsOnly", description="Taint key (`CriticalAddonsOnly`).")
+    taint_value: TaintValue = Field(default="true", description="Taint value.")
     create: bool = Field(
         default=True,
         description="Create the node group. `false` when the cluster runs one already: Karpenter is then pinned "
@@ -97,7 +83,10 @@ class ControllerNodesSpec(Spec):
     @model_validator(mode="after")
     def _sizes(self) -> Self:
         if not self.min_size <= self.desired_size <= self.max_size:
-            raise ValueError("sizes must satisfy min_size <= desired_size <= max_size")
+            raise FieldProblem("desired_size", "sizes must satisfy min_size <= desired_size <= max_size")
+        problem = ami_architecture_problem(self.ami_type, self.instance_types)
+        if problem is not None:
+            raise FieldProblem("ami_type", problem)
         return self
 
 
@@ -110,28 +99,31 @@ class IamSpec(Spec):
     """Karpenter's AWS identity: the controller role, the node role, instance profiles and the queue."""
 
     identity: Identity = Field(default=Identity.POD_IDENTITY, description="`pod-identity` (default) or `irsa`.")
-    path: str = Field(default="/", pattern=r"^/([\x21-\x7e]*/)?$", description="IAM path of every role and policy.")
-    permissions_boundary: str | None = Field(default=None, description="Permissions boundary ARN for every role.")
-    node_role_name: str | None = Field(
+    path: IamPath = Field(
+        default="/",
+        description="IAM path of every role and policy this stack creates, and of the roles node groups name.",
+    )
+    permissions_boundary: PolicyArn | None = Field(
+        default=None, description="Permissions boundary (a managed policy's ARN) for every role."
+    )
+    node_role_name: RoleName | None = Field(
         default=None, description="Name of the node role to create (default `KarpenterNodeRole-<cluster>`)."
     )
-    existing_node_role_arn: str | None = Field(
-        default=None,
-        pattern=r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$",
-        description="Bring your own node role.",
+    existing_node_role_arn: RoleArn | None = Field(default=None, description="Bring your own node role.")
+    node_role_policy_arns: list[PolicyArn] = Field(
+        default_factory=list, description="Extra policies for the node role."
     )
-    node_role_policy_arns: list[str] = Field(default_factory=list, description="Extra policies for the node role.")
     create_instance_profile: bool = Field(
         default=False,
         description="Create an instance profile for the node role (groups using `instance_profile`).",
     )
-    instance_profile_roles: dict[str, str] = Field(
+    instance_profile_roles: dict[str, RoleName] = Field(
         default_factory=dict,
         description="Role behind each existing instance profile the node groups use, so the controller may pass it.",
     )
-    extra_controller_statements: list[dict[str, Any]] = Field(
+    extra_controller_statements: Annotated[list[dict[str, Any]], AfterValidator(check_statements)] = Field(
         default_factory=list,
-        description="Extra IAM statements for the controller (e.g. SSM parameters of AMIs).",
+        description="Extra IAM statements for the controller (e.g. SSM parameters of AMIs), in IAM's grammar.",
     )
     manage_access_entries: bool = Field(
         default=True,
@@ -142,7 +134,9 @@ class IamSpec(Spec):
         description="Install the `eks-pod-identity-agent` add-on (Pod Identity); `false` when the cluster has it.",
     )
     interruption_queue: bool = Field(default=True, description="Create the SQS interruption queue and its rules.")
-    queue_kms_key_arn: str | None = Field(default=None, description="Customer KMS key for the queue (else SSE-SQS).")
+    queue_kms_key_arn: KmsKey | None = Field(
+        default=None, description="Customer KMS key for the queue (else SSE-SQS): key id, alias or ARN."
+    )
     create_spot_service_linked_role: bool = Field(
         default=False, description="Create the EC2 Spot service-linked role (once per account)."
     )
@@ -165,20 +159,41 @@ class KarpenterSpec(Spec):
     version: str = Field(default=KARPENTER_VERSION, description="Chart version of `karpenter` and `karpenter-crd`.")
     crd_version: str | None = Field(default=None, description="Chart version of `karpenter-crd` (default: version).")
     repository: str = Field(default=KARPENTER_CHART_REPOSITORY, description="OCI chart repository.")
-    namespace: str = Field(default="kube-system", description="Namespace of the release.")
-    service_account: str = Field(default="karpenter", description="Service account of the controller.")
+    namespace: Namespace = Field(default="kube-system", description="Namespace of the release.")
+    service_account: ObjectName = Field(default="karpenter", description="Service account of the controller.")
     replicas: int = Field(default=2, ge=1, description="Controller replicas.")
     log_level: Literal["debug", "info", "error"] = Field(default="info", description="Log level.")
-    cpu: str = Field(default="1", description="Controller CPU request and limit.")
-    memory: str = Field(default="1Gi", description="Controller memory request and limit.")
-    feature_gates: dict[str, bool] = Field(
-        default_factory=dict, description="Feature gates, e.g. `{'spotToSpotConsolidation': true}`."
+    cpu: CpuQuantity = Field(default="1", description="Controller CPU request and limit.")
+    memory: MemoryQuantity = Field(default="1Gi", description="Controller memory request and limit.")
+    feature_gates: Annotated[dict[str, bool], AfterValidator(check_feature_gates)] = Field(
+        default_factory=dict, description="Feature gates of the chart, e.g. `{'spotToSpotConsolidation': true}`."
     )
     service_monitor: bool = Field(default=False, description="Render the chart's ServiceMonitor.")
-    service_monitor_labels: dict[str, str] = Field(
+    service_monitor_labels: ObjectLabels = Field(
         default_factory=dict, description="Labels the Prometheus monitor selector expects on the ServiceMonitor."
     )
-    extra_values: dict[str, Any] = Field(default_factory=dict, description="Helm values deep-merged last.")
+    extra_values: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Helm values deep-merged last; keys the chart does not read, and values the library sets from "
+        "a setting of its own, are refused (see `extra_values_override`).",
+    )
+    extra_values_override: list[str] = Field(
+        default_factory=list,
+        description="Library-set values `extra_values` may replace on purpose, dotted (`affinity`, "
+        "`settings.clusterEndpoint`).",
+    )
+
+    @model_validator(mode="after")
+    def _values(self) -> Self:
+        unknown = sorted(set(self.extra_values_override) - {dotted(key) for key in LIBRARY_VALUES})
+        if unknown:
+            known = ", ".join(dotted(key) for key in LIBRARY_VALUES)
+            raise FieldProblem(
+                "extra_values_override", f"{quoted(unknown[0])} is not a value the library sets ({known})"
+            )
+        for path, problem in extra_values_problems(self.extra_values, frozenset(self.extra_values_override)):
+            raise FieldProblem(("extra_values", *path), problem)
+        return self
 
     @property
     def crd_chart_version(self) -> str:
@@ -192,14 +207,17 @@ class MonitoringSpec(Spec):
         default=False,
         description="Prometheus Operator CRDs are installed: render rules, monitors, dashboards.",
     )
-    namespace: str = Field(default="monitoring", description="Namespace of the rule and dashboard ConfigMaps.")
-    rule_labels: dict[str, str] = Field(
+    namespace: Namespace = Field(default="monitoring", description="Namespace of the rule and dashboard ConfigMaps.")
+    rule_labels: ObjectLabels = Field(
         default_factory=dict,
         description="Labels the Prometheus rule selector expects (e.g. `release: prom`).",
     )
     thresholds: AlertThresholds = Field(default_factory=AlertThresholds, description="Alert thresholds.")
     dashboards: bool = Field(default=True, description="Grafana dashboards as ConfigMaps for the Grafana sidecar.")
-    datasource_uid: str = Field(default="prometheus", description="Grafana data source of the dashboards.")
+    # Grafana: a data source uid is at most 40 of a-z, A-Z, 0-9, - and _ (grafana pkg/util ``IsValidShortUID``).
+    datasource_uid: str = Field(
+        default="prometheus", pattern=r"^[A-Za-z0-9_-]{1,40}$", description="Grafana data source of the dashboards."
+    )
 
 
 class PlatformSpec(Spec):
@@ -209,7 +227,10 @@ class PlatformSpec(Spec):
         description="Python module with `DEFAULTS` and `NODEGROUPS` (`stacks.nodegroups.dev`).",
     )
     production: bool = Field(default=False, description="Production stack: stricter plan-time warnings.")
-    region: str | None = Field(default=None, description="AWS region; default: the provider's (`aws:region`).")
+    region: str | None = Field(
+        default=None,
+        description="AWS region; default: the provider's (`aws:region`). When both are set they must agree.",
+    )
     catalog: str | None = Field(
         default=None,
         min_length=1,
@@ -243,18 +264,61 @@ class PlatformSpec(Spec):
 
     @model_validator(mode="after")
     def _aws_name_limits(self) -> Self:
+        self._check_aws()
         if self.backend == Backend.AUTO_MODE:
             check_auto_mode_platform(self)
             return self
+        if "auto_mode" in self.model_fields_set:
+            raise FieldProblem("auto_mode", "only backend auto-mode reads it; this stack runs backend karpenter")
         # Names derived from the cluster name must still fit AWS's limits, or the first `pulumi up` fails late.
         if len(self.node_role_name) > 64:
-            raise ValueError(f"node role name {self.node_role_name!r} is over 64 characters: set iam.node_role_name")
+            raise FieldProblem(
+                "iam.node_role_name",
+                f"node role name {self.node_role_name!r} is over 64 characters: set iam.node_role_name",
+            )
         if len(self.iam.controller_role(self.cluster.name)) > 64:
-            raise ValueError(
-                "the controller role KarpenterController-<cluster> must fit 64 characters: shorten cluster.name"
+            raise FieldProblem(
+                "cluster.name",
+                "the controller role KarpenterController-<cluster> must fit 64 characters: shorten cluster.name",
             )
         if self.iam.interruption_queue and len(self.cluster.name) > 80:
-            raise ValueError(
-                "the interruption queue is named after the cluster: cluster.name must be at most 80 characters"
+            raise FieldProblem(
+                "cluster.name",
+                "the interruption queue is named after the cluster: cluster.name must be at most 80 characters",
+            )
+        existing = self.cluster.existing
+        irsa = self.iam.identity == Identity.IRSA
+        if irsa and existing is not None and (existing.oidc_provider_arn is None or existing.oidc_issuer_url is None):
+            raise FieldProblem(
+                "iam.identity",
+                "irsa on an existing cluster needs cluster.existing.oidc_provider_arn and oidc_issuer_url "
+                "(or identity pod-identity)",
             )
         return self
+
+    def _check_aws(self) -> None:
+        """What is checked during registration otherwise: region and partition, the node role's name, and the
+        resource names the extra node policies become."""
+        if self.region is not None:
+            problem = region_problem(self.region, self.partition)
+            if problem:
+                raise FieldProblem("region", problem)
+        role = self.node_role_name
+        problem = role_name_problem(role)
+        if problem:
+            field = "iam.existing_node_role_arn" if self.iam.existing_node_role_arn else "iam.node_role_name"
+            raise FieldProblem(field, problem)
+        auto_mode = self.backend == Backend.AUTO_MODE
+        collision = policy_name_collision(self.iam.node_role_policy_arns, auto_mode=auto_mode)
+        if collision is not None:
+            raise FieldProblem(f"iam.node_role_policy_arns[{collision[0]}]", collision[1])
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _one_line_errors(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Self:
+        """Built in Python too, a bad platform is a ``SpecError`` naming each setting: the same lines the CLI
+        prints for a stack file (whose owner also names the stack). Defined last, so it wraps every validator."""
+        try:
+            return handler(data)  # type: ignore[no-any-return]
+        except ValidationError as exc:
+            raise SpecError(PLATFORM_OWNER, issues_from(exc, cls)) from None

@@ -86,7 +86,10 @@ def test_each_warning_switches_off_per_group_and_is_inherited_from_the_defaults(
 
 def test_catalog_warnings_are_plan_findings() -> None:
     platform = PlatformSpec.model_validate(
-        {"nodegroups": "x", "cluster": {"name": "c", "vpc_id": "vpc-0a", "private_subnet_ids": ["s-a", "s-b"]}}
+        {
+            "nodegroups": "x",
+            "cluster": {"name": "c", "vpc_id": "vpc-0a", "private_subnet_ids": ["subnet-0a", "subnet-0b"]},
+        }
     )
     findings = [str(f) for f in check(platform, fleet(NodeGroup(name="s", instances=FOUR_SPOT)))]
     assert findings == [

@@ -160,7 +160,10 @@ def test_each_budget_warning_is_a_ledger_rule_switched_off_by_its_id() -> None:
 
     assert {BLOCKS_FOREVER, NEVER_FIRES, OVERLAPS_ITSELF, ROUNDS_ABOVE_LIMIT, DEAD_REASON, LOCAL_TIME} <= warning_ids()
     spec = PlatformSpec.model_validate(
-        {"nodegroups": "x", "cluster": {"name": "c", "vpc_id": "vpc-0a", "private_subnet_ids": ["subnet-0a", "b"]}}
+        {
+            "nodegroups": "x",
+            "cluster": {"name": "c", "vpc_id": "vpc-0a", "private_subnet_ids": ["subnet-0a", "subnet-0b"]},
+        }
     )
     defaults = NodeGroupDefaults(cluster_name="c", catalog_warnings_off=list(CatalogWarning))
     budgets = [Budget(nodes="0", reasons=["Drifted"]), Budget(nodes="1", schedule="0 0 30 2 *", duration="1h")]

@@ -222,16 +222,18 @@ def test_prefer_no_schedule_is_hard_until_the_last_relaxation() -> None:
 
 
 def test_pods_join_a_node_opened_in_the_same_batch_whatever_the_weights() -> None:
+    # "light" weighs more, but "big" (queued first: more cpu) can only go to "heavy": "small" then joins that node.
     fleet = [
+        node_pool("light", types("m7i.xlarge"), weight=50),
         node_pool("heavy", types("m7i.xlarge"), weight=10, labels={"size": "big"}),
-        node_pool("light", types("m7i.xlarge")),
     ]
     big = deployment("big", cpu="1", nodeSelector={"size": "big"})
     small = deployment("small", cpu="100m")
-    result = run(fleet, [big, small]).to_dict()
-    # "small" would go to "heavy" by weight anyway; force it elsewhere first by a selector that only "light" fails.
-    assert result["workloads"][1]["placements"] == [{"nodepool": "heavy", "pods": 1}]
-    assert len(result["nodepools"][0]["nodes"]) == 1
+    result = run(fleet, [small, big]).to_dict()
+    assert result["workloads"][0]["placements"] == [{"nodepool": "heavy", "pods": 1}]
+    assert [len(p["nodes"]) for p in result["nodepools"]] == [0, 1]
+    alone = only(run(fleet, [small]))
+    assert alone["placements"] == [{"nodepool": "light", "pods": 1}]
 
 
 def test_hostname_anti_affinity_is_one_pod_per_node() -> None:

@@ -37,7 +37,7 @@ def test_eks_names_are_accepted_and_render(name: str) -> None:
 def test_names_eks_refuses_are_refused_by_defaults_and_platform(name: str) -> None:
     with pytest.raises(SpecError, match=r"^defaults: cluster_name: "):
         NodeGroupDefaults(cluster_name=name)
-    with pytest.raises(ValueError, match=r"cluster\.name"):
+    with pytest.raises(SpecError, match=r"^karpenter-infra:platform: cluster\.name: "):
         platform(name)
 
 
