@@ -13,6 +13,7 @@ PATTERN_WORDS: dict[str, str] = {
     "ending with a letter or digit",
     r"^[0-9A-Za-z][A-Za-z0-9_-]*$": "letters, digits, '_' and '-', starting with a letter or digit",
     r"^[A-Za-z_][\w.]*$": "a Python module path such as stacks.nodegroups.dev",
+    r"^[A-Za-z0-9_-]{1,40}$": "1 to 40 letters, digits, '_' and '-'",
     r"^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$": "a duration in whole hours and minutes, such as 8h, 30m or 1h30m",
     r"^(([0-9]+(s|m|h))+|Never)$": "a duration such as 30s, 10m or 720h, or Never",
     r"^([0-9]+(s|m|h))+$": "a duration such as 30s, 10m or 1h30m",
