@@ -61,6 +61,8 @@ def check_pool(
     launchable = view.launchable(catalog)
     bits = launchable
     for term in requirements:
+        if not catalog.knows(term["key"]):
+            continue  # capacity type, zone, a custom label: it says nothing about instance types
         memo = ("term", term["key"], term["operator"], *(term.get("values") or ()))
         found = catalog.memo.get(memo)
         if found is None:
@@ -283,9 +285,9 @@ for _id, _summary, _source, _where in (
     ),
     (
         "pool-admits-nothing",
-        "requirements that leave no instance type of the catalog: the pool can never launch",
+        "requirements, or template labels, that leave no instance type of the catalog: the pool can never launch",
         "core pkg/controllers/provisioning/scheduling/nodeclaimtemplate.go NewNodeClaimTemplate (types filtered by "
-        "every requirement)",
+        "every requirement, template labels included: pkg/scheduling/requirements.go NewLabelRequirements)",
         _emptied,
     ),
     (

@@ -6,6 +6,7 @@ from typing import Any
 
 from karpenter_infra.catalog.data_format import INSTANCE_TYPE_LABEL
 from karpenter_infra.catalog.model import ARCH_LABEL, CPU_LABEL, FAMILY_LABEL, OS_LABEL
+from karpenter_infra.catalog.view import FROM_LABEL
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
 #: (key, operator) of each term ``render/nodepool.requirements`` derives from ``instances``.
@@ -26,6 +27,8 @@ def field_of(term: dict[str, Any], group: ResolvedNodeGroup) -> tuple[str, str]:
     """``(field, value as the user wrote it)`` for a rendered requirement term."""
     key, operator, values = term["key"], term["operator"], list(term.get("values") or [])
     written = f"{key} {operator}" + (f" {values}" if values else "")
+    if term.get(FROM_LABEL):
+        return f"labels[{key!r}]", repr(values[0])
     for j, raw in enumerate(group.additional_requirements):
         if raw.key == key and str(raw.operator) == operator and list(raw.values) == values:
             return f"additional_requirements[{j}]", written

@@ -16,6 +16,9 @@ from karpenter_infra.catalog.model import Catalog
 
 Manifest = dict[str, Any]
 
+#: Marks a term ``requirements`` made from a template label (never rendered), so errors name ``labels[...]``.
+FROM_LABEL = "fromLabel"
+
 
 # ``eq=False``: a view is compared (and memoised per catalog) by identity; there is one per backend.
 @dataclass(frozen=True, slots=True, eq=False)
@@ -29,8 +32,18 @@ class CatalogView:
     supported: Sequence[tuple[Manifest, str]] = ()
 
     def requirements(self, node_pool: Manifest) -> list[Manifest]:
-        """The pool's requirement terms, keys in the catalog's spelling."""
-        terms: list[Manifest] = node_pool["spec"]["template"]["spec"].get("requirements", [])
+        """The pool's requirement terms, then one ``In`` term per template label, keys in the catalog's spelling.
+
+        Karpenter turns every template label into a requirement and adds it to the pool's own (karpenter core,
+        ``pkg/controllers/provisioning/scheduling/nodeclaimtemplate.go`` ``NewNodeClaimTemplate``, with
+        ``pkg/scheduling/requirements.go`` ``NewLabelRequirements``), so ``instance-family: x`` narrows like one.
+        """
+        template = node_pool["spec"]["template"]
+        terms: list[Manifest] = template["spec"].get("requirements", [])
+        labels: dict[str, str] = (template.get("metadata") or {}).get("labels") or {}
+        if labels:
+            made = [{"key": k, "operator": "In", "values": [v], FROM_LABEL: True} for k, v in labels.items()]
+            terms = [*terms, *made]
         if not self.keys:
             return terms
         keys = self.keys

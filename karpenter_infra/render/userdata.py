@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
 from pydantic import BaseModel
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
@@ -36,14 +37,25 @@ def _template(source: str) -> jinja2.Template:
     return _ENV.from_string(source)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """``value`` as JSON-like data: models, dataclasses and enums become dicts, lists and scalars."""
+    # Exact types first: this runs for every field of every templated group, and most values are already plain.
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return {str(k): plain(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [plain(v) for v in value]
     if isinstance(value, BaseModel):
         return plain(value.model_dump(mode="json"))
     if isinstance(value, enum.Enum):
         return plain(value.value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: plain(getattr(value, name)) for name in _field_names(kind)}
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -54,14 +66,59 @@ def plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not plain data")
 
 
-def template_context(group: ResolvedNodeGroup) -> dict[str, Any]:
-    """What a user-data template sees: plain data, never the models themselves."""
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
+@cache
+def _group_fields(source: str) -> frozenset[str] | None:
+    """The ``group`` fields a template reads, or ``None`` when it uses ``group`` other than as ``group.<field>``.
+
+    The context is built only for those fields (building all of them for every group was most of a 1,000-group
+    render). What the template sees stays plain data; it just holds less of it. Any other use of ``group``
+    (``group | tojson``, ``group[key]``, ``{% for k in group %}``, ``{% set g = group %}``) gets every field.
+    """
+    fields: set[str] = set()
+
+    def visit(node: nodes.Node) -> bool:
+        if isinstance(node, nodes.Getattr | nodes.Getitem) and _is_group(node.node):
+            key = node.attr if isinstance(node, nodes.Getattr) else _constant_key(node.arg)
+            if key is None:
+                return False
+            fields.add(key)
+            return all(visit(child) for child in node.iter_child_nodes(exclude=("node",)))
+        if _is_group(node):
+            return False
+        return all(visit(child) for child in node.iter_child_nodes())
+
+    return frozenset(fields) if visit(_ENV.parse(source)) else None
+
+
+def _is_group(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Name) and node.name == "group" and node.ctx == "load"
+
+
+def _constant_key(node: nodes.Node) -> str | None:
+    return node.value if isinstance(node, nodes.Const) and isinstance(node.value, str) else None
+
+
+def _group_data(group: ResolvedNodeGroup, fields: frozenset[str] | None) -> dict[str, Any]:
+    names = (*_field_names(type(group)), "architecture")
+    return {name: plain(getattr(group, name)) for name in names if fields is None or name in fields}
+
+
+def template_context(group: ResolvedNodeGroup, fields: frozenset[str] | None = None) -> dict[str, Any]:
+    """What a user-data template sees: plain data, never the models themselves (only ``fields`` of the group)."""
     nodeclass = group.nodeclass
-    group_data = plain(group)
-    group_data["architecture"] = plain(group.architecture)
     return {
         "cluster_name": group.cluster_name,
-        "group": group_data,
+        "group": _group_data(group, fields),
         "values": plain(nodeclass.user_data_values) if nodeclass is not None else {},
     }
 
@@ -73,7 +130,9 @@ def render_user_data(group: ResolvedNodeGroup) -> str | None:
     if nodeclass.user_data_template is None:
         return nodeclass.user_data
     try:
-        return render_bounded(_template(nodeclass.user_data_template), template_context(group))
+        template = _template(nodeclass.user_data_template)
+        context = template_context(group, _group_fields(nodeclass.user_data_template))
+        return render_bounded(template, context)
     except jinja2.TemplateSyntaxError as exc:
         problem = f"template syntax error on line {exc.lineno}: {exc.message}"
     except jinja2.UndefinedError as exc:

@@ -178,3 +178,22 @@ def test_an_inherited_exclusion_that_removes_a_named_type_says_where_it_came_fro
     assert str(caught.value).startswith(
         "nodegroup 'x': instances.instance_types: 'c6i.large' contradicts instances.exclude_families (from defaults)"
     )
+
+
+def test_a_template_label_that_empties_the_pool_is_refused_naming_the_label() -> None:
+    # Karpenter adds every template label to the pool's requirements (NewNodeClaimTemplate, NewLabelRequirements).
+    gpu = NodeGroup(name="cpu", labels={"karpenter.k8s.aws/instance-gpu-count": "8"})
+    assert error(gpu) == (
+        "nodegroup 'cpu': labels['karpenter.k8s.aws/instance-gpu-count']: '8' leaves no instance type in "
+        "categories ['c', 'm', 'r'], architecture amd64"
+    )
+    typo = error(NodeGroup(name="fam", labels={"karpenter.k8s.aws/instance-family": "x"}))
+    assert typo.startswith(
+        "nodegroup 'fam': labels['karpenter.k8s.aws/instance-family']: 'x' is no instance-family of any instance type"
+    )
+
+
+def test_a_template_label_that_narrows_the_pool_is_accepted_and_narrows_it() -> None:
+    group = NodeGroup(name="m6i", labels={"karpenter.k8s.aws/instance-family": "m6i", "team": "web"})
+    built = fleet(group)
+    assert built.catalog_report.pools["m6i"].summary.families == ("m6i",)

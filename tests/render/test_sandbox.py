@@ -13,7 +13,7 @@ from karpenter_infra.errors import SpecError
 from karpenter_infra.fleet import Fleet
 from karpenter_infra.multilang import KarpenterInfraProvider
 from karpenter_infra.render.sandbox import MAX_OUTPUT, MAX_STEPS, MAX_VALUE, weight
-from karpenter_infra.render.userdata import plain, template_context
+from karpenter_infra.render.userdata import _group_fields, plain, template_context
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 
 PREFIX = "nodegroup 'web': user_data_template: "
@@ -235,3 +235,40 @@ def test_the_multi_language_provider_refuses_the_same_way() -> None:
         "nodegroup 'web': userDataTemplate: template refers to something undefined: "
         "'dict object' has no attribute 'parse_raw'"
     )
+
+
+@pytest.mark.parametrize(
+    ("template", "fields"),
+    [
+        ("{{ cluster_name }} {{ values.x }}", frozenset()),
+        ("{{ group.name }} {{ group['labels'].team }} {{ group.nodeclass.name }}", {"name", "labels", "nodeclass"}),
+        ("{% if group.architecture == 'arm64' %}{{ group.taints | length }}{% endif %}", {"architecture", "taints"}),
+        ("{{ group | tojson }}", None),
+        ("{{ group[key] }}", None),
+        ("{% for k in group %}{{ k }}{% endfor %}", None),
+        ("{% set g = group %}{{ g.name }}", None),
+        ("{{ group.name }}{{ group }}", None),
+    ],
+)
+def test_the_context_holds_the_group_fields_the_template_reads(template: str, fields: frozenset[str] | None) -> None:
+    fleet = Fleet(NodeGroupDefaults(cluster_name="t"), [NodeGroup(name="web", user_data_template="x")], node_role="R")
+    [group] = fleet.groups
+    context = template_context(group, _group_fields(template))
+    everything = set(template_context(group)["group"])
+    assert set(context["group"]) == (everything if fields is None else fields)
+    assert {type(v) for v in _walk(context)} <= {dict, list, str, int, float, bool, type(None)}
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ group.name }}/{{ group.architecture }}/{{ group.nodeclass.name }}", "web/amd64/web-amd64"),
+        ("{{ (group | list | length) > 20 }}/{{ group['name'] }}", "True/web"),
+        ("{% set g = group %}{{ g.name }}/{{ g.nme is defined }}", "web/False"),
+    ],
+)
+def test_templates_render_alike_whatever_they_read(template: str, expected: str) -> None:
+    group = NodeGroup(name="web", user_data_template=template)
+    fleet = Fleet(NodeGroupDefaults(cluster_name="t"), [group], node_role="R")
+    [manifest] = [m for m in fleet.manifests() if m["kind"] == "EC2NodeClass"]
+    assert manifest["spec"]["userData"] == expected
