@@ -8,7 +8,7 @@ import pulumi
 
 from karpenter_infra.components.platform import KarpenterPlatform
 from karpenter_infra.project import CONFIG_KEY
-from karpenter_infra.stack import Stack, check_config_keys, load_stack
+from karpenter_infra.stack import AWS_REGION_KEY, Stack, check_config_keys, load_stack
 
 
 def deploy(stack: Stack) -> KarpenterPlatform:
@@ -28,4 +28,7 @@ def main(project_dir: Path) -> None:
 
     check_config_keys(pulumi.get_stack(), {**get_config_env(), **CONFIG.get()})  # typos in our namespace, as offline
     config = {CONFIG_KEY: pulumi.Config("karpenter-infra").require_object("platform")}
+    aws_region = pulumi.Config("aws").get("region")
+    if aws_region is not None:  # one region: checked against platform.region, and the zones' region when alone
+        config[AWS_REGION_KEY] = aws_region
     deploy(load_stack(pulumi.get_stack(), project_dir, config=config))

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from karpenter_infra.aws.arns import region_problem
 from karpenter_infra.catalog.model import Catalog
 from karpenter_infra.catalog.stack import stack_catalog
 from karpenter_infra.errors import SpecError, issues_from
@@ -66,6 +67,32 @@ def platform_from_config(stack: str, raw: object) -> PlatformSpec:
         raise SpecError(owner, exc.issues) from None
     except ValidationError as exc:
         raise SpecError(owner, issues_from(exc, PlatformSpec)) from None
+
+
+AWS_REGION_KEY = "aws:region"
+
+
+def one_region(stack: str, platform: PlatformSpec, aws_region: object) -> PlatformSpec:
+    """``platform.region`` and the provider's ``aws:region`` are one region: they must agree, and when only the
+    provider's is set the platform takes it, so the zone and partition checks run whichever one is set."""
+    if aws_region is None:
+        return platform
+    owner = f"stack {stack!r}"
+    if not isinstance(aws_region, str):
+        raise SpecError.one(owner, AWS_REGION_KEY, "must be a string")
+    problem = region_problem(aws_region, platform.partition)
+    if problem is not None:
+        raise SpecError.one(owner, AWS_REGION_KEY, problem)
+    if platform.region is None:
+        return platform.model_copy(update={"region": aws_region})
+    if platform.region != aws_region:
+        raise SpecError.one(
+            f"{owner} ({CONFIG_KEY})",
+            "region",
+            f"{platform.region!r} differs from {AWS_REGION_KEY} {aws_region!r}: the provider deploys to one region; "
+            "set one of them, or both alike",
+        )
+    return platform
 
 
 def check_config_keys(stack: str, config: dict[str, Any]) -> None:
@@ -138,7 +165,7 @@ def load_stack(name: str, project_dir: Path | None = None, config: dict[str, Any
     if config is None:
         config = read_config(name, find_stack_file(project_dir, name))
     check_config_keys(name, config)
-    platform = platform_from_config(name, config.get(CONFIG_KEY))
+    platform = one_region(name, platform_from_config(name, config.get(CONFIG_KEY)), config.get(AWS_REGION_KEY))
     owner = f"stack {name!r} ({CONFIG_KEY})"
     if platform.nodegroups is None:
         raise SpecError.one(owner, "nodegroups", "name the module of the nodegroup list")

@@ -117,6 +117,25 @@ def eks_cluster_arn(ctx: AwsContext, cluster_name: str) -> str:
     return f"arn:{ctx.partition}:eks:{ctx.region}:{ctx.account_id}:cluster/{cluster_name}"
 
 
+def role_arn(ctx: AwsContext, name: str, path: str = "/") -> str:
+    """The one way a role's ARN is built from its name: with the role's IAM path, as IAM writes it.
+
+    IAM: a role's ARN carries its path (``arn:aws:iam::123456789012:role/division_abc/my-role``; IAM User Guide,
+    "IAM identifiers", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html), and a policy's
+    ``iam:PassRole`` resource is matched against that ARN, so ``role/<name>`` does not match a role created under
+    ``/platform/``. EKS: an access entry's principal ARN "can include a path" and must be the principal's own ARN
+    (unlike aws-auth, which could not take one; EKS User Guide, "Create access entries",
+    https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html). So both take
+    ``role<path><name>``; the roles node groups name by name are taken to live under ``iam.path`` too.
+    """
+    return f"arn:{ctx.partition}:iam::{ctx.account_id}:role{path}{name}"
+
+
+def eks_access_policy_arn(ctx: AwsContext, name: str) -> str:
+    """EKS access policies are AWS's, account-less: ``arn:<partition>:eks::aws:cluster-access-policy/<name>``."""
+    return f"arn:{ctx.partition}:eks::aws:cluster-access-policy/{name}"
+
+
 def spot_service_linked_role_arn(ctx: AwsContext) -> str:
     return (
         f"arn:{ctx.partition}:iam::{ctx.account_id}:role/aws-service-role/"

@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_eks as eks
 
-from karpenter_infra.aws.arns import AwsContext, aws_managed_policy_arn
+from karpenter_infra.aws.arns import AwsContext, aws_managed_policy_arn, eks_access_policy_arn, role_arn
 from karpenter_infra.aws.policies import ec2_trust_policy
 from karpenter_infra.components.base import child, token
 from karpenter_infra.components.cluster import EksCluster
@@ -28,10 +28,6 @@ from karpenter_infra.spec.platform_policy import AUTO_MODE_NODE_POLICIES
 #: (CreateAccessEntry: "EC2 (for EKS Auto Mode)").
 AUTO_NODE_ACCESS_POLICY = "AmazonEKSAutoNodePolicy"
 AUTO_NODE_ACCESS_ENTRY_TYPE = "EC2"
-
-
-def access_policy_arn(ctx: AwsContext, name: str) -> str:
-    return f"arn:{ctx.partition}:eks::aws:cluster-access-policy/{name}"
 
 
 def auto_mode_options(platform: PlatformSpec, node_role_arn: pulumi.Input[str]) -> eks.AutoModeOptionsArgs:
@@ -127,7 +123,7 @@ class AutoModeNodeAccess(pulumi.ComponentResource):
                 f"{name}-{role}-policy",
                 cluster_name=cluster_name,
                 principal_arn=principal_arn,
-                policy_arn=context.apply(lambda ctx: access_policy_arn(ctx, AUTO_NODE_ACCESS_POLICY)),
+                policy_arn=context.apply(lambda ctx: eks_access_policy_arn(ctx, AUTO_NODE_ACCESS_POLICY)),
                 access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
                 opts=child(self, depends_on=[entry]),
             )
@@ -147,7 +143,7 @@ def _managed(context: pulumi.Output[AwsContext], policy: str) -> pulumi.Output[s
 
 
 def _role_arn(context: pulumi.Output[AwsContext], path: str, role: str) -> pulumi.Output[str]:
-    return context.apply(lambda ctx: f"arn:{ctx.partition}:iam::{ctx.account_id}:role{path}{role}")
+    return context.apply(lambda ctx: role_arn(ctx, role, path))
 
 
 def deploy_auto_mode(

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from karpenter_infra.aws.arns import AwsContext, aws_managed_policy_arn
+from karpenter_infra.aws.arns import AwsContext, aws_managed_policy_arn, role_arn
 from karpenter_infra.aws.policies import (
     CONTROLLER_POLICY_KEYS,
     NODE_ROLE_MANAGED_POLICIES,
@@ -29,12 +29,8 @@ def _json(document: dict[str, Any]) -> str:
     return json.dumps(document, sort_keys=True)
 
 
-def role_arn(ctx: AwsContext, name: str, path: str = "/") -> str:
-    return f"arn:{ctx.partition}:iam::{ctx.account_id}:role{path}{name}"
-
-
-def _role_arn(context: pulumi.Output[AwsContext], role: str) -> pulumi.Output[str]:
-    return context.apply(lambda ctx: role_arn(ctx, role))
+def _role_arn(context: pulumi.Output[AwsContext], role: str, path: str) -> pulumi.Output[str]:
+    return context.apply(lambda ctx: role_arn(ctx, role, path))
 
 
 def _managed(context: pulumi.Output[AwsContext], policy: str) -> pulumi.Output[str]:
@@ -197,7 +193,7 @@ class _Build:
             aws.eks.AccessEntry(
                 f"{self.name}-{'node' if own else role}-access",
                 cluster_name=cluster_name,
-                principal_arn=node_role_arn if own else _role_arn(self.context, role),
+                principal_arn=node_role_arn if own else _role_arn(self.context, role, self.spec.path),
                 type=entry_type,
                 tags=self.tags,
                 opts=child(self.parent),
@@ -232,7 +228,10 @@ class _Build:
     ) -> pulumi.Output[list[str]]:
         """Every node role the controller may pass: the platform's own (when there is one), then the groups' own."""
         return pulumi.Output.all(self.context, node_role_arn).apply(
-            lambda args: [*([args[1]] if args[1] else []), *(role_arn(args[0], r) for r in extra_node_roles)]
+            lambda args: [
+                *([args[1]] if args[1] else []),
+                *(role_arn(args[0], r, self.spec.path) for r in extra_node_roles),
+            ]
         )
 
     def controller_policies(

@@ -46,7 +46,9 @@ from karpenter_infra.spec.platform_rules import (
 #: The owner every platform error names when the spec is built in Python (the CLI names the stack too).
 PLATFORM_OWNER = "karpenter-infra:platform"
 
-KARPENTER_VERSION = "1.14.1"
+# The newest patch of the 1.14 LTS line whose release notes were read: 1.14.2 and 1.14.3 list bug fixes and
+# dependency bumps only, no API change. The CRD mirrors and cited sources stay v1.14.1 (docs/stacks.md says why).
+KARPENTER_VERSION = "1.14.3"
 KARPENTER_CHART_REPOSITORY = "oci://public.ecr.aws/karpenter"
 
 

@@ -127,7 +127,7 @@ def test_crds_chart_first_and_pinned(dev_plan: PlanResult) -> None:
     controller = dev_plan.one(RELEASE, "karpenter-karpenter-controller")
     assert crd.inputs["chart"] == "oci://public.ecr.aws/karpenter/karpenter-crd"
     assert controller.inputs["chart"] == "oci://public.ecr.aws/karpenter/karpenter"
-    assert crd.inputs["version"] == controller.inputs["version"] == "1.14.1"
+    assert crd.inputs["version"] == controller.inputs["version"] == "1.14.3"  # the newest 1.14 LTS patch
     assert controller.inputs["skipCrds"] is True
     assert "repositoryOpts" not in controller.inputs  # anonymous pull: no token to rotate into the inputs
 

@@ -431,3 +431,13 @@ def test_sensible_settings_are_accepted(patch: Patch) -> None:
 def test_the_repository_stacks_are_accepted(stack: str) -> None:
     document = yaml.safe_load((PROJECT / "stacks" / f"Pulumi.{stack}.yaml").read_text())
     platform_from_config(stack, document["config"]["karpenter-infra:platform"])
+
+
+def test_the_example_in_docs_stacks_md_is_the_real_error() -> None:
+    """The error line shown in docs/stacks.md ("What the platform config refuses") is the one we print."""
+    page = (PROJECT / "docs" / "stacks.md").read_text(encoding="utf-8")
+    raw = copy.deepcopy(BASE)
+    raw["cluster"]["public_access_cidrs"] = ["0.0.0.0/33"]
+    with pytest.raises(SpecError) as error:
+        platform_from_config("dev", raw)
+    assert f"```text\nerror: {error.value}\n```" in page
