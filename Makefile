@@ -30,8 +30,13 @@ $(STAMP): requirements.lock pyproject.toml | $(UV)
 setup: $(STAMP)
 
 ## Re-pin requirements.lock from .venv after installing a new or upgraded dependency into it (see README).
+## Reproducible: the header kept, names normalised (PEP 503: lower case, '-'), sorted bytewise, so a fresh clone's
+## `make lock` leaves the file unchanged.
+LOCK_HEADER := \# Pinned with `pip freeze`; regenerate after changing pyproject.toml dependencies (see README).
 lock: $(STAMP)
-	$(UV) pip freeze --python $(BIN)/python --exclude-editable | sort -f > requirements.lock.new
+	{ echo '$(LOCK_HEADER)'; $(UV) pip freeze --python $(BIN)/python --exclude-editable \
+		| awk -F'==' '{ name = tolower($$1); gsub(/[-_.]+/, "-", name); print name "==" $$2 }' \
+		| LC_ALL=C sort; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 ## The main job: the dev stack's plan, offline, under Pulumi's mock runtime.
@@ -41,8 +46,9 @@ plan: $(STAMP)
 plan-prod: $(STAMP)
 	$(BIN)/karpenter-infra plan --stack prod
 
+# `@`: stdout is the YAML only, so `make render > fleet.yaml` is a valid file.
 render: $(STAMP)
-	$(BIN)/karpenter-infra render --stack dev
+	@$(BIN)/karpenter-infra render --stack dev
 
 # They run side by side (mypy is single-threaded, pytest takes two workers, the docs build is a few seconds): a fresh
 # `make test` in ~100 s instead of ~130 s. --output-sync keeps each one's output together, so CI logs read as before.

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from karpenter_infra.errors import SpecError, did_you_mean
+from karpenter_infra.errors import SpecError
+from karpenter_infra.suggest import did_you_mean
 
 
 def resource_name(manifest: dict[str, Any]) -> str:

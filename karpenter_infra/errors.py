@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -68,26 +68,61 @@ def loc_to_path(loc: Iterable[int | str]) -> str:
 
 
 def issues_from(exc: ValidationError, model: type[BaseModel] | None = None) -> list[tuple[str, str]]:
-    """One ``(field, problem)`` per error; with ``model``, a misspelled key gets a "did you mean"."""
+    """One ``(field, problem)`` per error, in words a user reads: a misspelled key or value gets a "did you mean",
+    a pattern is described, never shown as a regular expression. ``model`` defaults to the spec model named by
+    the error's title."""
+    from karpenter_infra.suggest import did_you_mean
+
+    model = model or _model_named(exc.title)
     issues = []
     for err in exc.errors(include_url=False):
-        message, loc = err["msg"], tuple(err["loc"])
+        loc = tuple(err["loc"])
         cause = err.get("ctx", {}).get("error")
         if isinstance(cause, FieldProblem):
             # Our own message quotes the value itself; the input may be the whole config.
             loc += cause.parts()
             message = cause.problem
-        elif err["type"] not in {"missing", "extra_forbidden"} and "input" in err:
-            message = f"{message}, got {quoted(err['input'])}"
+        else:
+            message = _message(err)
         if err["type"] == "extra_forbidden" and model is not None:
             message += did_you_mean(str(err["loc"][-1]), _fields_at(model, err["loc"][:-1]))
+        elif err["type"] in {"enum", "literal_error"} and isinstance(err.get("input"), str):
+            message += did_you_mean(err["input"], _expected(err.get("ctx", {}).get("expected", "")))
         issues.append((loc_to_path(loc), message.removeprefix("Value error, ")))
     return issues
 
 
-def did_you_mean(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def _message(err: Any) -> str:
+    kind, given = err["type"], err.get("input")
+    if kind == "string_pattern_mismatch":
+        from karpenter_infra.spec.words import pattern_words
+
+        return f"must be {pattern_words(str(err['ctx']['pattern']))}, got {quoted(given)}"
+    if kind in {"enum", "literal_error"}:
+        return f"must be {err['ctx']['expected']}, got {quoted(given)}"
+    if kind == "int_parsing":
+        return f"must be a whole number, got {quoted(given)}"
+    if kind not in {"missing", "extra_forbidden"} and "input" in err:
+        return f"{err['msg']}, got {quoted(given)}"
+    return str(err["msg"])
+
+
+def _expected(text: str) -> list[str]:
+    """pydantic's ``'spot', 'on-demand' or 'reserved'`` -> the three values."""
+    return [part.strip().strip("'") for part in text.replace(" or ", ", ").split(",") if part.strip()]
+
+
+def _model_named(title: str) -> type[BaseModel] | None:
+    """The spec model a ``ValidationError`` is about (it carries only the name), for its "did you mean"."""
+    from karpenter_infra.spec.base import Spec
+
+    todo: list[type[BaseModel]] = [Spec]
+    while todo:
+        model = todo.pop()
+        if model.__name__ == title:
+            return model
+        todo.extend(model.__subclasses__())
+    return None
 
 
 def _fields_at(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:

@@ -26,6 +26,20 @@ if TYPE_CHECKING:
 
 Manifest = dict[str, Any]
 
+# Lists that collect every Fleet built while they are open (``built_fleets``).
+_collectors: list[list[Fleet]] = []
+
+
+@contextmanager
+def built_fleets() -> Iterator[list[Fleet]]:
+    """Every fleet built inside the block: how the CLI finds the fleet a user's program hands its components."""
+    collected: list[Fleet] = []
+    _collectors.append(collected)
+    try:
+        yield collected
+    finally:
+        _collectors.remove(collected)
+
 
 @contextmanager
 def _bulk_allocation() -> Iterator[None]:
@@ -111,6 +125,8 @@ class Fleet:
             if identity != referenced:
                 first.setdefault(identity, manifest)
         self._shared = list(first.values())
+        for collected in _collectors:
+            collected.append(self)
 
     @property
     def warnings(self) -> list[Finding]:

@@ -23,7 +23,6 @@ from types import TracebackType
 import pydantic
 
 from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
-from karpenter_infra.spec.base import Spec
 
 
 #: Frames in these packages (and the standard library: asyncio, importlib) are the machinery, not the user's code.
@@ -42,17 +41,6 @@ _LIBRARY_DIRS = tuple(
     if found is not None
 )
 _OWNERS = {"NodeGroup": "nodegroup", "NodeGroupDefaults": "defaults"}
-
-
-def _model_named(title: str) -> type[pydantic.BaseModel] | None:
-    """The spec model a ``ValidationError`` is about (it carries only the name), for its "did you mean"."""
-    todo: list[type[Spec]] = [Spec]
-    while todo:
-        model = todo.pop()
-        if model.__name__ == title:
-            return model
-        todo.extend(model.__subclasses__())
-    return None
 
 
 def _user_frame(tb: TracebackType | None) -> traceback.FrameSummary | None:
@@ -135,7 +123,7 @@ def located(exc: pydantic.ValidationError, where: str) -> SpecError:
     ``where`` names what was running (``module 'stacks.nodegroups.dev'``), for when no user frame is found.
     """
     frame = _user_frame(exc.__traceback__)
-    issues = issues_from(exc, _model_named(exc.title))
+    issues = issues_from(exc)
     if frame is None or frame.lineno is None:
         return SpecError(f"{where}: {exc.title}", issues)
     site = f"{Path(frame.filename).name}:{frame.lineno}"

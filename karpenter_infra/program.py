@@ -7,7 +7,8 @@ from pathlib import Path
 import pulumi
 
 from karpenter_infra.components.platform import KarpenterPlatform
-from karpenter_infra.stack import AWS_REGION_KEY, CONFIG_KEY, Stack, check_config_keys, load_stack
+from karpenter_infra.project import CONFIG_KEY
+from karpenter_infra.stack import AWS_REGION_KEY, Stack, check_config_keys, load_stack
 
 
 def deploy(stack: Stack) -> KarpenterPlatform:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from karpenter_infra.errors import SpecError
+from karpenter_infra.project import stack_names
 from karpenter_infra.yamlio import load_yaml_documents
 
 
@@ -50,8 +51,14 @@ def commit_of(project_dir: Path, revision: str) -> str:
     return commit
 
 
-def render_at_revision(project_dir: Path, revision: str, stack: str) -> list[dict[str, Any]]:
-    """A fresh interpreter in a checkout of ``revision``: nothing of the working tree leaks into the base side."""
+def render_at_revision(
+    project_dir: Path, revision: str, stack: str, program: str | None = None
+) -> list[dict[str, Any]]:
+    """A fresh interpreter in a checkout of ``revision``: nothing of the working tree leaks into the base side.
+
+    With ``program`` (a consumer's ``module:function``) the checkout's program renders, with the installed
+    library when the checkout holds none of its own.
+    """
     commit = commit_of(project_dir, revision)
     top = Path(_git(project_dir, "rev-parse", "--show-toplevel").decode().strip())
     relative = project_dir.resolve().relative_to(top)
@@ -60,7 +67,7 @@ def render_at_revision(project_dir: Path, revision: str, stack: str) -> list[dic
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
         checkout = Path(tmp) / relative
-        if not (checkout / "stacks" / f"Pulumi.{stack}.yaml").is_file():
+        if stack not in stack_names(checkout):
             return []  # the stack did not exist yet: everything is new
         env = {**os.environ, "PYTHONPATH": str(Path(tmp))}
         result = subprocess.run(
@@ -73,6 +80,7 @@ def render_at_revision(project_dir: Path, revision: str, stack: str) -> list[dic
                 stack,
                 "--project-dir",
                 str(checkout),
+                *(["--program", program] if program else []),
             ],
             capture_output=True,
             env=env,

@@ -1,6 +1,7 @@
 """A stack as files on disk: ``stacks/Pulumi.<name>.yaml`` plus the nodegroup module it names.
 
-The offline commands (render, plan, diff) and the Pulumi program read stacks the same way, so a stack that
+The offline commands (render, plan, diff) and the Pulumi program read stacks the same way (``project`` finds
+the file: next to ``Pulumi.yaml``, in its ``stackConfigDir`` or in ``stacks/``), so a stack that
 renders offline is exactly the stack ``pulumi up`` deploys.
 """
 
@@ -18,14 +19,15 @@ from pydantic import ValidationError
 from karpenter_infra.aws.arns import region_problem
 from karpenter_infra.catalog.model import Catalog
 from karpenter_infra.catalog.stack import stack_catalog
-from karpenter_infra.errors import SpecError, did_you_mean, issues_from
+from karpenter_infra.errors import SpecError, issues_from
 from karpenter_infra.fleet import Fleet
 from karpenter_infra.locate import located
+from karpenter_infra.project import CONFIG_KEY, find_stack_file
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.platform import PlatformSpec
+from karpenter_infra.suggest import did_you_mean
 from karpenter_infra.yamlio import load_yaml_file
 
-CONFIG_KEY = "karpenter-infra:platform"
 #: Every key of the ``karpenter-infra`` config namespace this library reads; any other is a typo.
 CONFIG_KEYS = (CONFIG_KEY,)
 
@@ -53,10 +55,6 @@ class Stack:
     def catalog(self) -> Catalog | None:
         """The catalog file the stack names (``platform.catalog``), or ``None`` for the shipped one."""
         return stack_catalog(self.name, self.platform.catalog, self.project_dir or Path.cwd())
-
-
-def stack_file(project_dir: Path, name: str) -> Path:
-    return project_dir / "stacks" / f"Pulumi.{name}.yaml"
 
 
 def platform_from_config(stack: str, raw: object) -> PlatformSpec:
@@ -165,12 +163,7 @@ def load_stack(name: str, project_dir: Path | None = None, config: dict[str, Any
     """Read a stack from its file, or from ``config`` (what the Pulumi engine hands a running program)."""
     project_dir = (project_dir or Path.cwd()).resolve()
     if config is None:
-        path = stack_file(project_dir, name)
-        if path.is_dir():
-            raise SpecError.one(f"stack {name!r}", "file", f"{path} is a directory, not a stack file")
-        if not path.is_file():
-            raise SpecError.one(f"stack {name!r}", "file", f"{path} does not exist")
-        config = read_config(name, path)
+        config = read_config(name, find_stack_file(project_dir, name))
     check_config_keys(name, config)
     platform = one_region(name, platform_from_config(name, config.get(CONFIG_KEY)), config.get(AWS_REGION_KEY))
     owner = f"stack {name!r} ({CONFIG_KEY})"

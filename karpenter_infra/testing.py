@@ -30,9 +30,9 @@ __all__ = ["MOCK_ACCOUNT", "PlanResult", "Registration", "load_program", "run"]
 def run(
     program: Callable[[], object],
     *,
-    account_id: str = MOCK_ACCOUNT,
-    region: str = "eu-west-1",
-    partition: str = "aws",
+    account_id: str | None = None,
+    region: str | None = None,
+    partition: str | None = None,
     stack: str = "test",
     project: str = "test",
     config: dict[str, Any] | None = None,
@@ -40,20 +40,32 @@ def run(
     """Run ``program`` (what ``__main__.py`` calls) and return its resources, stack outputs and warnings.
 
     ``config`` is the stack configuration as a stack file holds it (``{"karpenter-infra:platform": {...}}``):
-    the program reads it with ``pulumi.Config`` as under ``pulumi up``. An exception the program raises (a
-    ``SpecError`` for bad input) propagates unchanged.
+    the program reads it with ``pulumi.Config`` as under ``pulumi up``. ``account_id``, ``region`` and
+    ``partition`` default to what ``karpenter-infra plan --program`` takes from the same config (the platform's
+    ``account_id``, ``region`` and ``partition``, then ``aws:region``; us-east-1 and a made-up account when
+    neither says). Bad input is a ``SpecError``, one line per problem naming the owner and field, as the CLI prints it
+    (a pydantic ``ValidationError`` of a model the program built becomes one too); any other exception the program
+    raises propagates unchanged.
     """
-    from karpenter_infra.plan.mocks import run_program
+    from pydantic import ValidationError
 
-    return run_program(
-        program,
-        project=project,
-        stack=stack,
-        region=region,
-        partition=partition,
-        account_id=account_id,
-        config=config,
-    )
+    from karpenter_infra.locate import located
+    from karpenter_infra.plan.mocks import run_program
+    from karpenter_infra.project import deployment
+
+    where = deployment(config, region=region, partition=partition, account_id=account_id)
+    try:
+        return run_program(
+            program,
+            project=project,
+            stack=stack,
+            region=where.region,
+            partition=where.partition,
+            account_id=where.account_id or MOCK_ACCOUNT,
+            config=config,
+        )
+    except ValidationError as exc:  # a model the program built: located like every other path reports it
+        raise located(exc, "program") from None
 
 
 def load_program(reference: str, project_dir: Path | None = None) -> Callable[[], object]:

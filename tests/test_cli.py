@@ -113,7 +113,7 @@ def test_bad_nodegroup_names_the_group_and_exits_2(tmp_path: Path) -> None:
 def test_unknown_stack_exits_2() -> None:
     result = runner.invoke(app, ["render", "-s", "nope", "--project-dir", str(PROJECT)])
     assert result.exit_code == 2
-    assert "Pulumi.nope.yaml does not exist" in result.stderr
+    assert "no Pulumi.nope.yaml in" in result.stderr and "stacks here: auto, dev, prod" in result.stderr
 
 
 def test_errors_are_not_wrapped_inside_long_paths(tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_errors_are_not_wrapped_inside_long_paths(tmp_path: Path) -> None:
     deep.mkdir()
     result = runner.invoke(app, ["render", "-s", "nope", "--project-dir", str(deep)])
     assert result.exit_code == 2
-    assert f"{deep / 'stacks' / 'Pulumi.nope.yaml'} does not exist" in result.stderr
+    assert f"no Pulumi.nope.yaml in {deep}; no Pulumi.<stack>.yaml here" in result.stderr
     assert result.stderr.count("\n") == 1
 
 
@@ -209,13 +209,14 @@ NESTED = {
     ),
     "taint": (
         "NodeGroup(\n    name='gpu',\n    taints=[Taint(key='a'), Taint(key='b', effect='Noschedule')],\n)",
-        "error: nodegroup 'gpu' (nested.py:6): taints[1].effect: Input should be 'NoSchedule', 'PreferNoSchedule' "
-        "or 'NoExecute', got 'Noschedule'",
+        "error: nodegroup 'gpu' (nested.py:6): taints[1].effect: must be 'NoSchedule', 'PreferNoSchedule' "
+        "or 'NoExecute', got 'Noschedule' (did you mean 'NoSchedule'?)",
     ),
     "defaults": (
         "NodeGroup(name='web')]\nDEFAULTS = NodeGroupDefaults(cluster_name='karpenter-dev', taints=[Taint(key='x', "
         "effect='Never')])\n_ = [1",
-        "error: defaults (nested.py:5): taints[0].effect: Input should be",
+        "error: defaults (nested.py:5): taints[0].effect: must be 'NoSchedule', 'PreferNoSchedule' or 'NoExecute', "
+        "got 'Never'",
     ),
     "alone": (
         "NodeGroup(name='web', capacity_spread=SPREAD)]\nSPREAD = CapacitySpread(start=5, end=1)\n_ = [1",
@@ -317,7 +318,9 @@ def test_plan_runs_a_consumer_program() -> None:
     assert result.exit_code == 0, result.output
     assert "nodepool-batch-arm64" in result.stdout
     assert "arn:aws:iam::111122223333:role/KarpenterController-shop-prod" in result.stdout
-    bad = runner.invoke(app, ["plan", "--program", "shop_platform.program", "--project-dir", str(consumer)])
+    bad = runner.invoke(
+        app, ["plan", "-s", "prod", "--program", "shop_platform.program", "--project-dir", str(consumer)]
+    )
     assert "give the program as module:function" in one_error_line(bad)
 
 

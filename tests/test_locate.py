@@ -30,9 +30,7 @@ def test_a_qualified_call_deep_in_a_list_of_a_group(tmp_path: Path) -> None:
         "    )\n"
         "]\n"
     )
-    assert error_of(tmp_path, body).startswith(
-        "nodegroup 'api' (groups_under_test.py:7): taints[0].effect: Input should"
-    )
+    assert error_of(tmp_path, body).startswith("nodegroup 'api' (groups_under_test.py:7): taints[0].effect: must be")
 
 
 def test_two_models_on_one_line_are_told_apart_by_column(tmp_path: Path) -> None:
@@ -43,7 +41,7 @@ def test_two_models_on_one_line_are_told_apart_by_column(tmp_path: Path) -> None
 
 def test_a_model_outside_any_group_names_its_line_and_model(tmp_path: Path) -> None:
     body = "\nLIMITS = {'web': Instances(cores=['x'])}\n"
-    assert error_of(tmp_path, body).startswith("Instances (groups_under_test.py:4): cores[0]: Input should be a valid")
+    assert error_of(tmp_path, body).startswith("Instances (groups_under_test.py:4): cores[0]: must be a whole number")
 
 
 def test_a_group_without_a_literal_name_is_still_named_as_a_group(tmp_path: Path) -> None:

@@ -53,3 +53,21 @@ def test_load_program_imports_module_function() -> None:
         load_program("shop_platform.program")
     with pytest.raises(ValueError, match="has no function 'nope'"):
         load_program("shop_platform.program:nope", PROJECT / "examples" / "consumer")
+
+
+def test_run_takes_account_region_and_partition_from_the_config_as_plan_program_does() -> None:
+    config = {"aws:region": "cn-north-1", "karpenter-infra:platform": {"account_id": "111122223333"}}
+    result = run(program, config=config)
+    assert result.outputs["account"] == "111122223333"
+    assert result.outputs["where"] == "aws-cn/cn-north-1"  # the partition follows from the region
+    assert run(program, config=config, region="eu-west-1").outputs["where"] == "aws/eu-west-1"
+
+
+def test_the_consumer_program_runs_with_only_its_stack_config() -> None:
+    """No account_id argument: a queue of another account would make the platform refuse the run."""
+    import yaml
+
+    consumer = PROJECT / "examples" / "consumer"
+    config = yaml.safe_load((consumer / "Pulumi.prod.yaml").read_text())["config"]
+    result = run(load_program("shop_platform.program:main", consumer), stack="prod", config=config)
+    assert result.outputs["controller_role_arn"] == "arn:aws:iam::111122223333:role/KarpenterController-shop-prod"

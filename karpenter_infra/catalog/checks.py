@@ -6,7 +6,6 @@ that every error names the group and the spec field that caused it.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from karpenter_infra.catalog.data_format import INSTANCE_TYPE_LABEL
@@ -20,6 +19,7 @@ from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.ledger.core import Severity, Stage, declare
 from karpenter_infra.scheduling.quantity import MEBIBYTE, quantity_or_none
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
+from karpenter_infra.suggest import closest
 
 Manifest = dict[str, Any]
 
@@ -93,7 +93,7 @@ def check_pool(
 
 
 def _suggest(value: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
+    close = closest(value, known, n=3)
     return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from karpenter_infra.catalog.data_format import CatalogData, TypeRecord, dump
 from karpenter_infra.scheduling.quantity import quantity_or_none
 
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "karpenter-v1.14"
+# The checkout sits beside ../shared (CI and every worktree): repository root = parents[2].
+REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "karpenter-v1.14"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGION = "us-east-1"
 SOURCE = "Karpenter v1.14 instance-types.md (AL2023) and zz_generated.pricing_aws.go (us-east-1)"

@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -19,23 +19,28 @@ from rich.markup import escape
 from karpenter_infra.errors import SpecError
 from karpenter_infra.safe_text import printable
 
-if TYPE_CHECKING:
-    from karpenter_infra.fleet import Fleet
-    from karpenter_infra.stack import Stack
-
 # soft_wrap: errors name files and fields; a line break inside a path breaks grep and CI log search.
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
-StackOption = Annotated[str, typer.Option("--stack", "-s", help="Stack name: reads stacks/Pulumi.<stack>.yaml.")]
+StackOption = Annotated[
+    str,
+    typer.Option(
+        "--stack",
+        "-s",
+        help="Stack name: reads Pulumi.<stack>.yaml where Pulumi does (next to Pulumi.yaml, in its stackConfigDir, "
+        "or in stacks/).",
+    ),
+]
 ProjectOption = Annotated[
-    Path, typer.Option("--project-dir", help="Directory holding Pulumi.yaml and stacks/.", show_default=False)
+    Path, typer.Option("--project-dir", help="Directory holding Pulumi.yaml.", show_default=False)
 ]
 ProgramOption = Annotated[
     str | None,
     typer.Option(
         "--program",
-        help="Run your own Pulumi program instead, given as module:function (e.g. shop_platform.program:main), "
-        "with the config of the stack file Pulumi.<stack>.yaml (in --project-dir or its stacks/).",
+        metavar="MODULE:FUNCTION",
+        help="Your own Pulumi program (e.g. shop_platform.program:main), run offline under the mock runtime with "
+        "the stack's config: the fleet is what it registers, so the stack file needs no nodegroups key.",
         show_default=False,
     ),
 ]
@@ -95,12 +100,3 @@ def _show_warning(
 
 _python_show_warning = warnings.showwarning
 warnings.showwarning = _show_warning
-
-
-def checked(loaded: Stack) -> Fleet:
-    """The stack's fleet after every plan-time check (``checks.check``), its warnings printed once."""
-    from karpenter_infra.checks import check
-
-    fleet = loaded.fleet()
-    warn(check(loaded.platform, fleet))
-    return fleet

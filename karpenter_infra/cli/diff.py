@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from karpenter_infra.cli.common import ProjectOption, StackOption, checked, user_errors
+from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, user_errors, warn
 from karpenter_infra.cli.disruption import parse_at
 
 if TYPE_CHECKING:
@@ -59,23 +59,25 @@ def diff(
     replace_minutes: Annotated[
         int, typer.Option("--replace-minutes", min=1, help="With --nodes: minutes one replacement takes.")
     ] = 5,
+    program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),
 ) -> None:
     """Per-object, per-field diff of the stack's manifests against a git revision, and which changes replace nodes."""
+    from karpenter_infra.cli.target import resolve
     from karpenter_infra.diff import diff_manifests, replaces_nodes, report
     from karpenter_infra.revision import render_at_revision
-    from karpenter_infra.stack import load_stack
 
     with user_errors():
-        loaded = load_stack(stack, project_dir)
-        head = checked(loaded).manifests()
-        before = render_at_revision(project_dir, base, stack)
-        changes = diff_manifests(before, head, loaded.defaults.group_label_key)
+        target = resolve(stack, program, project_dir, command="diff")
+        warn(target.warnings)
+        head = target.manifests
+        before = render_at_revision(project_dir, base, stack, program)
+        changes = diff_manifests(before, head, target.group_label_key)
         estimates = None
         if nodes is not None:
             estimates = roll_out_estimates(changes, head, parse_at(at, "diff"), nodes, replace_minutes)
     sys.stdout.write(report(changes, estimates))
-    stranded = bool(workloads) and _workload_section(before, head, workloads or [], loaded.catalog())
+    stranded = bool(workloads) and _workload_section(before, head, workloads or [], target.catalog)
     if exit_code and (replaces_nodes(changes) or stranded):
         raise typer.Exit(EXIT_REPLACES_NODES)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from karpenter_infra.cli.common import ProjectOption, StackOption, checked, note, user_errors
+from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, note, user_errors, warn
 from karpenter_infra.errors import SpecError
 
 if TYPE_CHECKING:
@@ -83,16 +83,17 @@ def disruption(
     replace_minutes: Annotated[
         int, typer.Option("--replace-minutes", min=1, help="Minutes one replacement takes (launch to old node gone).")
     ] = 5,
+    program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),
 ) -> None:
     """How many nodes Karpenter may disrupt per pool and reason: now, over the week, and how long a drift takes."""
     import json
 
+    from karpenter_infra.cli.target import resolve
     from karpenter_infra.disruption import text
     from karpenter_infra.disruption.report import build, document
     from karpenter_infra.disruption.svg import draw
     from karpenter_infra.paths import output_file, write_text
-    from karpenter_infra.stack import load_stack
 
     with user_errors():
         instant = parse_at(at, "disruption")
@@ -101,9 +102,9 @@ def disruption(
             raise SpecError.one(
                 "disruption", "--rollout", f"{rollout} drifted nodes exceed the pool size {size}; raise --nodes"
             )
-        loaded = load_stack(stack, project_dir)
-        fleet = checked(loaded)
-        inputs = select(fleet.groups, fleet.manifests(), group)
+        target = resolve(stack, program, project_dir, command="disruption")
+        warn(target.warnings)
+        inputs = select(target.require_fleet("disruption").groups, target.manifests, group)
         try:
             view = build(
                 inputs, instant, size, nodes_assumed=nodes is None, rollout=rollout, replace_minutes=replace_minutes

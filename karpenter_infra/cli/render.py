@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from karpenter_infra.cli.common import ProjectOption, StackOption, checked, note, user_errors
+from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, note, user_errors, warn
 
 
 def render(
@@ -16,17 +16,21 @@ def render(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write one file per object and a kustomization here.")
     ] = None,
+    program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),
 ) -> None:
-    """Print (or write) the stack's fleet manifests: NodePools, EC2NodeClasses and headroom."""
+    """Print (or write) the stack's fleet manifests: NodePools, EC2NodeClasses, headroom and the off-hours objects
+    (CronJobs, their ConfigMap and RBAC)."""
+    from karpenter_infra.cli.target import resolve
     from karpenter_infra.paths import output_dir
     from karpenter_infra.render.files import to_yaml, write_tree
-    from karpenter_infra.stack import load_stack
 
     with user_errors():
         if out is not None:
             output_dir(out, "render", "--out")
-        manifests = checked(load_stack(stack, project_dir)).manifests()
+        target = resolve(stack, program, project_dir, command="render")
+        warn(target.warnings)
+        manifests = target.manifests
         if out is not None:
             written = write_tree(manifests, out)
             note(f"wrote {len(written)} objects and kustomization.yaml to {out}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from karpenter_infra.cli.common import ProjectOption, StackOption, checked, stdout_console, user_errors
+from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, stdout_console, user_errors, warn
 from karpenter_infra.errors import SpecError
 
 
@@ -17,6 +17,7 @@ def schedule(
         str | None,
         typer.Option("--at", help="ISO 8601 instant with offset (default: now), e.g. 2026-11-23T21:00+01:00."),
     ] = None,
+    program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),
 ) -> None:
     """Which scheduled groups are up or down at an instant, and when each changes next (what the CronJobs do)."""
@@ -24,8 +25,8 @@ def schedule(
 
     from rich.table import Table
 
+    from karpenter_infra.cli.target import resolve
     from karpenter_infra.schedule import is_up, next_transition
-    from karpenter_infra.stack import load_stack
 
     with user_errors():
         try:
@@ -36,7 +37,9 @@ def schedule(
             raise SpecError.one("schedule", "--at", "give the instant's UTC offset, e.g. 2026-11-23T21:00+01:00")
         if not 1970 <= instant.year <= 9000:  # the next change is searched for up to weeks ahead: year 9999 overflows
             raise SpecError.one("schedule", "--at", f"{at!r} is out of range: give a year from 1970 to 9000")
-        groups = [g for g in checked(load_stack(stack, project_dir)).groups if g.off_hours is not None]
+        target = resolve(stack, program, project_dir, command="schedule")
+        groups = [g for g in target.require_fleet("schedule").groups if g.off_hours is not None]
+    warn(target.warnings)
     if not groups:
         typer.echo(f"stack {stack!r} schedules no node group: none sets off_hours")
         return

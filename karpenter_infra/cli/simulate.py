@@ -12,7 +12,6 @@ from karpenter_infra.cli.common import (
     ProgramOption,
     ProjectOption,
     StackOption,
-    checked,
     stdout_console,
     user_errors,
     warn,
@@ -38,28 +37,13 @@ PENDING_EXIT = 4
 
 
 def stack_fleet(stack: str, program: str | None, project_dir: Path) -> tuple[list[dict[str, Any]], Catalog | None]:
-    """The rendered fleet of ``--stack`` (or ``--program``) and the catalog the stack names (``None``: the shipped
-    one). Uses the shared target resolution (``cli/target.py``) where it exists, so ``--program`` works as in plan."""
-    import importlib
-    import importlib.util
+    """The rendered fleet of ``--stack`` (or ``--program``, through the shared target resolution) and the catalog
+    the stack names (``None``: the shipped one)."""
+    from karpenter_infra.cli.target import resolve
 
-    from karpenter_infra.catalog.stack import stack_catalog
-
-    if importlib.util.find_spec("karpenter_infra.cli.target") is not None:
-        target = importlib.import_module("karpenter_infra.cli.target")
-        resolved = target.resolve(stack, program, project_dir, command="simulate")
-        warn(getattr(resolved, "warnings", []))
-        platform = getattr(resolved, "platform", None)
-        setting = getattr(platform, "catalog", None) if platform is not None else None
-        return list(resolved.manifests), stack_catalog(stack, setting, project_dir)
-    if program is not None:
-        from karpenter_infra.errors import SpecError
-
-        raise SpecError.one("simulate", "--program", "needs the shared target resolution (cli/target.py)")
-    from karpenter_infra.stack import load_stack
-
-    loaded = load_stack(stack, project_dir)
-    return checked(loaded).manifests(), loaded.catalog()
+    resolved = resolve(stack, program, project_dir, command="simulate")
+    warn(resolved.warnings)
+    return list(resolved.manifests), resolved.catalog
 
 
 def simulate(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -19,6 +18,7 @@ from karpenter_infra.importer.values import LoadedValues, go_print, is_empty, re
 from karpenter_infra.spec.headroom import Headroom
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.scheduling import CapacitySpread
+from karpenter_infra.suggest import closest
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -83,7 +83,7 @@ def canon(value: Any) -> str:
 
 
 def suggest(key: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.7)
+    close = closest(key, known)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 

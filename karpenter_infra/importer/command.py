@@ -71,13 +71,13 @@ def import_helm_values(
     loaded = load_values(files)
     mapped = map_values(loaded, node_role=node_role, modernize=modernize)
     manifests = Fleet(mapped.defaults, mapped.nodegroups, node_role=node_role).manifests()
+    live, failure = _live(live_files or files)
     modernized: list[str] = []
     if modernize:
         adopted = map_values(loaded, node_role=node_role)
         modernized = modernize_lines(
-            Fleet(adopted.defaults, adopted.nodegroups, node_role=node_role).manifests(), manifests
+            Fleet(adopted.defaults, adopted.nodegroups, node_role=node_role).manifests(), manifests, live
         )
-    live, failure = _live(live_files or files)
     accepted = [o.manifest for o in live if o.rejected is None]
     adopt = import_ids(manifests, accepted)
     reports = migration_report(live, manifests)

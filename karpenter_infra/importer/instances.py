@@ -55,7 +55,8 @@ class InstancesMapping(Mapper):
             if number is None or number < 1:
                 raise self.error("instances.cores", f"must be whole numbers of vCPUs, got {item!r}")
             cores.append(number)
-        generation = go_int64(pick("minGeneration"))
+        given = pick("minGeneration")
+        generation = go_int64(given)
         if not types:
             for key, found in (("categories", categories), ("cores", cores)):
                 if not found:
@@ -64,9 +65,12 @@ class InstancesMapping(Mapper):
                         "empty: the chart renders a requirement with no values, which Karpenter rejects; left out",
                     )
             if generation < 1:
+                # Helm's int reads what is not a number as 0: say so, or "0 renders ..." names a value nobody wrote.
+                read = f"{given!r} is not a number: the chart reads it as 0, which" if _not_a_number(given) else ""
                 self.warn(
                     "instances.minGeneration",
-                    f"{generation} renders instance-generation Gt {generation - 1}, which Karpenter rejects; left out",
+                    f"{read or generation} renders instance-generation Gt {generation - 1}, which Karpenter rejects; "
+                    "left out",
                 )
         pool["instances.categories"] = categories
         pool["instances.cores"] = cores
@@ -176,3 +180,7 @@ class InstancesMapping(Mapper):
                 f"start {start} is after end {end}: the chart renders capacity-spread In [] and Karpenter rejects it",
             )
         return self.model("capacitySpread", CapacitySpread, start=start, end=end)
+
+
+def _not_a_number(value: object) -> bool:
+    return isinstance(value, str) and go_int64(value) == 0 and value.strip().lstrip("+-").strip("0.") != ""

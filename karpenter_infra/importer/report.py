@@ -129,12 +129,22 @@ def format_report(reports: Sequence[ObjectReport]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def modernize_lines(adopted: Sequence[Manifest], modernized: Sequence[Manifest]) -> list[str]:
-    """Each change ``--modernize`` makes over the adoption import, with what it does to the live object."""
+def modernize_lines(
+    adopted: Sequence[Manifest], modernized: Sequence[Manifest], live: Sequence[ChartObject] | None = None
+) -> list[str]:
+    """Each change ``--modernize`` makes over the adoption import, with what it does to the live object.
+
+    An object that is not live (the API refused the chart's version: ``--report`` says "never live") is created
+    either way: nothing of it is replaced or recreated, whatever its fields say.
+    """
+    live_ids = None if live is None else {object_id(o.manifest) for o in live if o.rejected is None}
     lines = []
     for change in diff_manifests(adopted, modernized):
         if change.change != "changed":
             lines.append(f"{change.kind} {change.name}: {change.change}")
+            continue
+        if live_ids is not None and (change.kind, change.name) not in live_ids:
+            lines.append(f"{change.kind} {change.name}: not live today, so created as modernized (nothing recreated)")
             continue
         lines.extend(f"{change.kind} {change.name}: {field_line(field)}" for field in change.fields)
     return lines

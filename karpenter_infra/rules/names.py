@@ -7,7 +7,6 @@ Sources: k8s.io/apimachinery ``pkg/util/validation`` (``IsQualifiedName``, ``IsV
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -129,9 +128,3 @@ def label_problem(key: str, value: str) -> str | None:
     if _in_domain(domain, KARPENTER_DOMAINS[1:]) and (problem := restricted_label_problem(key)):
         return problem
     return label_value_problem(value)
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` when a choice is close, else an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""

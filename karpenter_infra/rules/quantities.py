@@ -7,12 +7,12 @@ aws/karpenter-provider-aws ``pkg/apis/v1/labels.go``).
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal
 from functools import cache
 
-from karpenter_infra.rules.names import did_you_mean, qualified_name_problem
+from karpenter_infra.rules.names import qualified_name_problem
 from karpenter_infra.scheduling.quantity import MEBIBYTE, QuantityError, parse_quantity_suffix
+from karpenter_infra.suggest import closest, did_you_mean
 
 #: Resources a NodePool's ``limits`` can count. ``nodes`` is Karpenter's own count of nodes.
 KNOWN_RESOURCES = frozenset(
@@ -44,7 +44,7 @@ def resource_name_problem(name: str) -> str | None:
         return None
     if "/" in name and qualified_name_problem(name) is None:
         # A fully qualified extended resource is fine, unless it is a near miss of a known one (nvidia.com/gpus).
-        close = difflib.get_close_matches(name, KNOWN_RESOURCES, n=1, cutoff=0.9)
+        close = closest(name, KNOWN_RESOURCES)
         return f"unknown resource {name!r} (did you mean {close[0]!r}?)" if close else None
     hint = f" (did you mean {_ALIASES[name]!r}?)" if name in _ALIASES else did_you_mean(name, KNOWN_RESOURCES)
     return f"unknown resource {name!r}{hint}; extended resources are fully qualified (example.com/name)"

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from karpenter_infra.rules.names import (
     SET_BY_KARPENTER,
     WELL_KNOWN_LABELS,
-    did_you_mean,
     qualified_name_problem,
     restricted_label_problem,
 )
@@ -20,6 +19,7 @@ from karpenter_infra.scheduling import labels as wk
 from karpenter_infra.scheduling.labels import NORMALIZED_LABELS
 from karpenter_infra.scheduling.requirement import Requirement as SchedulingRequirement
 from karpenter_infra.scheduling.requirement import RequirementError
+from karpenter_infra.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from karpenter_infra.spec.resolved import ResolvedNodeGroup

@@ -83,7 +83,7 @@ class NodeGroup(NodeGroupSettings):
             return handler(data)
         except ValidationError as exc:
             name = data.get("name", "<unnamed>") if isinstance(data, dict) else "<unnamed>"
-            raise SpecError(nodegroup_owner(name), issues_from(exc)) from None
+            raise SpecError(nodegroup_owner(name), issues_from(exc, cls)) from None
 
     @model_validator(mode="after")
     def _coherent(self) -> NodeGroup:
@@ -201,7 +201,7 @@ class NodeGroupDefaults(NodeGroupSettings):
         try:
             return handler(data)
         except ValidationError as exc:
-            raise SpecError("defaults", issues_from(exc)) from None
+            raise SpecError("defaults", issues_from(exc, cls)) from None
 
     @model_validator(mode="after")
     def _coherent(self) -> NodeGroupDefaults:

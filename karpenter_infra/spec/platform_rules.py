@@ -17,7 +17,6 @@ from karpenter_infra.aws.formats import arn_problem, base64_problem, cidr_proble
 from karpenter_infra.errors import FieldProblem
 from karpenter_infra.karpenter.chart_values import FEATURE_GATES, VALUES_KEYS
 from karpenter_infra.rules.names import (
-    did_you_mean,
     dns_label_problem,
     label_problem,
     label_value_problem,
@@ -27,6 +26,7 @@ from karpenter_infra.rules.names import (
 from karpenter_infra.rules.tags import id_problem, role_name_problem
 from karpenter_infra.safe_text import quoted
 from karpenter_infra.scheduling.quantity import QuantityError, parse_quantity_suffix
+from karpenter_infra.suggest import did_you_mean
 
 
 def checked(problem: Callable[[str], str | None]) -> AfterValidator:

@@ -20,6 +20,7 @@ from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolve_nodeclass import DISCOVERY_TAG, resolve_nodeclass
 from karpenter_infra.spec.resolved import ResolvedInstances, ResolvedNodeGroup
 from karpenter_infra.spec.scheduling import Taint, TaintEffect
+from karpenter_infra.suggest import did_you_mean
 
 __all__ = [
     "CILIUM_TAINT_KEY",
@@ -254,7 +255,11 @@ def resolve(
 def _node_class_owner(name: str, node_class: str, resolved: dict[str, ResolvedNodeGroup]) -> str:
     target = resolved.get(node_class)
     if target is None:
-        raise SpecError.one(nodegroup_owner(name), "node_class", f"no node group named {node_class!r}")
+        raise SpecError.one(
+            nodegroup_owner(name),
+            "node_class",
+            f"no node group named {node_class!r}" + did_you_mean(node_class, resolved),
+        )
     if target.existing_node_class:
         raise SpecError.one(
             nodegroup_owner(name),

@@ -44,7 +44,7 @@ def _known_warning(rule_id: str) -> str:
 
     known = warning_ids()
     if rule_id not in known:
-        from karpenter_infra.errors import did_you_mean
+        from karpenter_infra.suggest import did_you_mean
 
         raise ValueError(f"{rule_id!r} is no warning's id{did_you_mean(rule_id, known)}; docs/rules.md lists them")
     return rule_id

@@ -12,11 +12,11 @@ An unknown key fails here, with the closest known name, instead of as pydantic's
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
+from karpenter_infra.suggest import closest
 from karpenter_infra.wire.shapes import (
     AnyValue,
     ArrayOf,
@@ -100,7 +100,7 @@ def _object(shape: ObjectType, value: dict[str, Any], path: str, issues: Issues)
 
 
 def _unknown(key: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    close = closest(key, known)
     hint = f"; did you mean `{close[0]}`?" if close else f"; known properties: {', '.join(sorted(known))}"
     return f"unknown property `{key}`{hint}"
 

@@ -7,9 +7,10 @@ user before `pulumi up`), naming the property. Interpolations (`${...}`) and `fn
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
+
+from karpenter_infra.suggest import closest
 
 _REFERENCE = re.compile(r"\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)")
 _VARIABLE = re.compile(r"^\$\{([A-Za-z0-9_-]+)\}$")
@@ -41,7 +42,7 @@ def _is_expression(value: Any) -> bool:
 
 
 def _unknown(key: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    close = closest(key, known)
     return f"unknown property `{key}`" + (f"; did you mean `{close[0]}`?" if close else "")
 
 

@@ -43,7 +43,7 @@ def test_an_explicit_type_outside_the_catalog_gets_the_closest_names() -> None:
     group = NodeGroup(name="x", instances=Instances(instance_types=["m7i.xlarge", "m7q.xlarge"]))
     assert [str(w) for w in fleet(group).warnings if w.rule == "unknown-value"] == [
         "nodegroup 'x': instances.instance_types: 'm7q.xlarge' is not in the instance-type catalog (us-east-1); "
-        "did you mean 'm7i.xlarge', 'm7g.xlarge', 'm7a.xlarge'?; Karpenter ignores it"
+        "did you mean 'm7a.xlarge', 'm7g.xlarge', 'm7i.xlarge'?; Karpenter ignores it"
     ]
     alone = NodeGroup(name="x", instances=Instances(instance_types=["m7q.xlarge"]))
     assert error(alone).startswith("nodegroup 'x': instances.instance_types: 'm7q.xlarge' is not in the instance")
@@ -86,7 +86,7 @@ def test_categories_and_families_that_do_not_exist_are_warnings_unless_nothing_e
     assert unknown.rule == "unknown-value"
     excluded = fleet(NodeGroup(name="x", instances=Instances(exclude_families=["c6ix"]))).warnings
     assert [w.rule for w in excluded] == ["unknown-value"]
-    assert str(excluded[0]).endswith("did you mean 'c6i', 'c6in', 'c6id'?; Karpenter ignores it")
+    assert str(excluded[0]).endswith("did you mean 'c6i', 'c6id', 'c6in'?; Karpenter ignores it")
     assert error(NodeGroup(name="x", instances=Instances(categories=["zz"]))).startswith(
         "nodegroup 'x': instances.categories: 'zz' is no instance-category"
     )

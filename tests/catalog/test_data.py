@@ -50,3 +50,9 @@ def test_prices_are_the_reference_us_east_1_prices() -> None:
 def test_the_generator_is_deterministic_and_the_file_small() -> None:
     assert dump(generate.build(REFERENCE)) == dump(generate.build(REFERENCE))
     assert len(SHIPPED.read_bytes()) < 300_000
+
+
+def test_make_catalog_reads_the_reference_beside_the_checkout() -> None:
+    """``make catalog`` looked one directory too high and failed in the documented layout."""
+    assert generate.REFERENCE == REFERENCE
+    assert (generate.REFERENCE / "instance-types.md").is_file()

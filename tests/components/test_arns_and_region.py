@@ -12,7 +12,8 @@ from karpenter_infra import Fleet, NodeGroup, NodeGroupDefaults
 from karpenter_infra.aws.arns import AwsContext, role_arn
 from karpenter_infra.checks import check
 from karpenter_infra.errors import SpecError
-from karpenter_infra.stack import CONFIG_KEY, Stack, load_stack, one_region, platform_from_config
+from karpenter_infra.project import CONFIG_KEY
+from karpenter_infra.stack import Stack, load_stack, one_region, platform_from_config
 from tests.components.conftest import plan_of
 from tests.components.test_automode import ACCESS_ENTRY, POLICY_ASSOCIATION, auto_stack
 

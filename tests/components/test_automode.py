@@ -13,7 +13,8 @@ import yaml
 from karpenter_infra import NodeGroup
 from karpenter_infra.errors import SpecError
 from karpenter_infra.plan.mocks import PlanResult
-from karpenter_infra.stack import CONFIG_KEY, Stack, load_stack
+from karpenter_infra.project import CONFIG_KEY
+from karpenter_infra.stack import Stack, load_stack
 from tests.components.conftest import plan_of
 
 PROJECT = Path(__file__).resolve().parents[2]

@@ -133,3 +133,18 @@ def test_when_the_chart_cannot_render_the_values_nothing_is_live(tmp_path: Path)
     assert result.adopt == {}
     report = cli("-f", str(write(tmp_path, "v.yaml", deep_merge(BASE, {"autoTaint": True}))), "--report")
     assert report.stdout.startswith("the chart cannot render the live values (")
+
+
+def test_modernize_and_report_agree_on_an_object_that_was_never_live(tmp_path: Path) -> None:
+    """--modernize called "recreated" a Deployment that --report calls "never live"."""
+    entry = {"size": "small", "antiAffinitySpec": [{"key": "app", "operator": "Exists"}]}
+    values = write(tmp_path, "values.yaml", deep_merge(BASE, {"nodeGroups": {"ng": {"headRoom": [entry]}}}))
+    report = cli("-f", str(values), "--report").stdout
+    assert "never live        Deployment karpenter/headroom-ng-amd64-small" in report
+    modernize = [
+        line for line in cli("-f", str(values), "--modernize").stderr.splitlines() if "modernize: Deploy" in line
+    ]
+    assert modernize == [
+        "modernize: Deployment karpenter/headroom-ng-amd64-small: not live today, so created as modernized "
+        "(nothing recreated)"
+    ]

@@ -119,3 +119,12 @@ def test_a_rejection_of_the_crd_gate_names_the_group(tmp_path: Path) -> None:
 def test_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = cli("-f", str(tmp_path / "missing.yaml"))
     assert result.exit_code == 2
+
+
+def test_a_word_for_min_generation_is_named_as_written(tmp_path: Path) -> None:
+    """It was reported as "0 renders instance-generation Gt -1", a value nobody wrote."""
+    from .support import warnings_of, with_base
+
+    result = with_base(tmp_path, {"nodeGroups": {"ng": {"instances": {"minGeneration": "seven"}}}})
+    [warning] = [w for w in warnings_of(result) if "minGeneration" in w]
+    assert "'seven' is not a number: the chart reads it as 0, which renders instance-generation Gt -1" in warning

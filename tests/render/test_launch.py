@@ -67,10 +67,10 @@ def test_nothing_set_renders_no_launch_options() -> None:
         ({}, "set id, tags or instance_match_criteria"),
         ({"id": "cr-0abc", "tags": {"a": "b"}}, "id selects one reservation"),
         ({"id": "cr-0abc", "owner_id": "123456789012"}, "id selects one reservation"),
-        ({"id": "reservation-1"}, "String should match pattern"),
-        ({"owner_id": "12", "tags": {"a": "b"}}, "String should match pattern"),
+        ({"id": "reservation-1"}, "must be a capacity reservation id such as cr-"),
+        ({"owner_id": "12", "tags": {"a": "b"}}, "must be a 12-digit AWS account id"),
         ({"tags": {"a": ""}}, "at least 1 character"),
-        ({"instance_match_criteria": "any"}, "Input should be 'open' or 'targeted'"),
+        ({"instance_match_criteria": "any"}, "must be 'open' or 'targeted', got 'any'"),
     ],
 )
 def test_bad_reservation_terms_name_group_and_term(term: dict[str, Any], problem: str) -> None:

@@ -55,5 +55,5 @@ def test_another_familys_format_is_an_error_naming_the_family(family: str, versi
 
 @pytest.mark.parametrize("version", ["v2025", "20251016", "V20251016", "1.2", "v1.2.3-rc1", "latest "])
 def test_no_familys_format_is_refused_by_the_field(version: str) -> None:
-    with pytest.raises(SpecError, match=r"^nodegroup 'a': ami_version: String should match pattern"):
+    with pytest.raises(SpecError, match=r"^nodegroup 'a': ami_version: must be latest, a release date"):
         NodeGroup(name="a", ami_version=version)

@@ -52,7 +52,7 @@ def test_existing_node_class_and_node_class_together_are_an_error() -> None:
 
 
 def test_existing_node_class_name_must_be_an_object_name() -> None:
-    with pytest.raises(SpecError, match=r"^nodegroup 'b': existing_node_class: String should match pattern"):
+    with pytest.raises(SpecError, match=r"^nodegroup 'b': existing_node_class: must be lower-case letters"):
         NodeGroup(name="b", existing_node_class="Not_A_Name")
 
 

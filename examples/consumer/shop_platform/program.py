@@ -12,7 +12,8 @@ from shop_platform.nodegroups import DEFAULTS, NODEGROUPS
 
 def main() -> None:
     spec = PlatformSpec.model_validate(pulumi.Config("karpenter-infra").require_object("platform"))
-    platform = KarpenterPlatform("karpenter", spec, Fleet(DEFAULTS, NODEGROUPS, node_role=spec.node_role_name))
+    fleet = Fleet(DEFAULTS, NODEGROUPS, node_role=spec.node_role_name, backend=spec.backend)
+    platform = KarpenterPlatform("karpenter", spec, fleet)
     pulumi.export("cluster_name", platform.cluster_name)
     pulumi.export("controller_role_arn", platform.controller_role_arn)
     pulumi.export("node_role_arn", platform.node_role_arn)
