@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from karpenter_infra.importer.helm_render import evaluate
 from karpenter_infra.importer.helm_template import (
@@ -208,7 +209,8 @@ def values_for(translation: Translation, root: dict[str, Any]) -> dict[str, Any]
     return computed
 
 
-_JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+# The translation is made from a values file (data), so it renders in Jinja's sandbox like every user-data template.
+_JINJA = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
 
 
 def render_translation(

@@ -155,3 +155,20 @@ def test_user_data_without_template_actions_imports_verbatim(tmp_path: Path) -> 
     assert result.defaults.user_data == shell
     assert result.defaults.user_data_template is None
     assert one(result, "EC2NodeClass", "a-amd64")["spec"]["userData"] == shell
+
+
+def test_a_translation_renders_in_the_sandbox() -> None:
+    """The importer checks a translated template by rendering it: that text comes from a values file, so it must not
+    reach Python objects (the unsandboxed environment rendered ``group.__class__.__mro__`` as the class list)."""
+    import typing
+
+    import jinja2
+    import pytest
+
+    from karpenter_infra.importer.helm_template import HelmTemplate
+    from karpenter_infra.importer.userdata import Translation, render_translation
+
+    # render_translation reads only the Jinja text: the parsed Helm template is not needed here.
+    hostile = Translation(jinja="{{ group.__class__.__mro__ }}", refs=(), template=typing.cast("HelmTemplate", None))
+    with pytest.raises(jinja2.exceptions.SecurityError):
+        render_translation(hostile, "c", "web", "web", "group", {})
