@@ -26,6 +26,8 @@ from karpenter_infra.components import interruption, nodepools, platform
 from karpenter_infra.components.platform import aws_context
 from karpenter_infra.errors import SpecError, issues_from
 from karpenter_infra.fleet import Fleet
+from karpenter_infra.ledger.core import collected
+from karpenter_infra.spec.deferred import collecting
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.platform import PlatformSpec
 from karpenter_infra.wire.components import BY_NAME, Component, Input
@@ -43,9 +45,12 @@ def _known(value: Any, field: str) -> Any:
 def _fleet(
     defaults: dict[str, Any], groups: list[dict[str, Any]], node_role: str | None, backend: str = "karpenter"
 ) -> Fleet:
-    # Both models raise SpecError themselves, naming the defaults or the group.
-    parsed_defaults = NodeGroupDefaults.model_validate(_known(defaults, "nodegroupDefaults"))
-    parsed = [NodeGroup.model_validate(g) for g in _known(groups, "nodegroups")]
+    # Both models name the defaults or the group in their errors; all of them are raised together.
+    with collecting() as errors:
+        parsed_defaults = NodeGroupDefaults.model_validate(_known(defaults, "nodegroupDefaults"))
+        parsed = [NodeGroup.model_validate(g) for g in _known(groups, "nodegroups")]
+    if errors:
+        raise collected(errors)
     return Fleet(parsed_defaults, parsed, node_role=node_role, backend=backend)
 
 

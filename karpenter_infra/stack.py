@@ -21,8 +21,10 @@ from karpenter_infra.catalog.model import Catalog
 from karpenter_infra.catalog.stack import stack_catalog
 from karpenter_infra.errors import SpecError, issues_from
 from karpenter_infra.fleet import Fleet
+from karpenter_infra.ledger.core import collected
 from karpenter_infra.locate import located
 from karpenter_infra.project import CONFIG_KEY, find_stack_file
+from karpenter_infra.spec.deferred import collecting
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.platform import PlatformSpec
 from karpenter_infra.suggest import did_you_mean
@@ -111,21 +113,37 @@ def import_module(module_name: str, project_dir: Path, owner: str) -> Any:
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
     path = project_dir.joinpath(*module_name.split(".")).with_suffix(".py")
-    try:
-        if path.is_file():
-            spec = importlib.util.spec_from_file_location(module_name, path)
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            return module
-        # an installed package of the user's, not a file of this project
-        return importlib.import_module(module_name)
-    except ValidationError as exc:
-        raise located(exc, f"module {module_name!r}") from None
-    except ModuleNotFoundError as exc:
-        if exc.name is None or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
-            raise  # the module exists; something it imports does not: that traceback is the user's to read
-        raise SpecError.one(owner, "nodegroups", f"no module {module_name!r} (no file {path})") from None
+    # Models that fail record their error and the module runs on, so every problem is reported in one run.
+    before = set(sys.modules)
+    with collecting() as errors:
+        try:
+            module = _run_module(module_name, path)
+        except ValidationError as exc:
+            raise collected([*errors, located(exc, f"module {module_name!r}")]) from None
+        except SpecError as exc:
+            raise collected([*errors, exc]) from None
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
+                raise  # the module exists; something it imports does not: that traceback is the user's to read
+            raise SpecError.one(owner, "nodegroups", f"no module {module_name!r} (no file {path})") from None
+    if errors:
+        # A module imported on the way (a shared ``common``) holds stand-ins now: the next run must import it afresh.
+        for name in set(sys.modules) - before:
+            if str(getattr(sys.modules[name], "__file__", None) or "").startswith(str(project_dir)):
+                del sys.modules[name]
+        raise collected(errors)
+    return module
+
+
+def _run_module(module_name: str, path: Path) -> Any:
+    if path.is_file():
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    # an installed package of the user's, not a file of this project
+    return importlib.import_module(module_name)
 
 
 def load_nodegroups(

@@ -105,6 +105,19 @@ def test_plain_data_errors_name_the_group() -> None:
         run_program(lambda: KarpenterPlatform("karpenter", args))  # type: ignore[arg-type]
 
 
+def test_plain_data_errors_of_the_defaults_and_every_group_are_raised_together() -> None:
+    args = stack_args()
+    args["nodegroup_defaults"] = {**args["nodegroup_defaults"], "wieght": 5}
+    args["nodegroups"] = [{"name": "web", "weight": "heavy"}, {"name": "jobs", "lables": {}}]
+    with pytest.raises(SpecError) as caught:
+        run_program(lambda: KarpenterPlatform("karpenter", args))  # type: ignore[arg-type]
+    assert [line.split(": ")[:2] for line in str(caught.value).splitlines()] == [
+        ["defaults", "wieght"],
+        ["nodegroup 'jobs'", "lables"],
+        ["nodegroup 'web'", "weight"],
+    ]
+
+
 def _fleet_inputs() -> dict[str, Any]:
     return {
         "kubeconfig": "{}",

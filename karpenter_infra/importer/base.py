@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -15,6 +15,7 @@ from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
 from karpenter_infra.importer.helm_template import Call, Expr, Field, UserDataError, parse_template
 from karpenter_infra.importer.userdata import Translation, translate
 from karpenter_infra.importer.values import LoadedValues, go_print, is_empty, reparsed
+from karpenter_infra.ledger.core import CollectedError
 from karpenter_infra.spec.headroom import Headroom
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.scheduling import CapacitySpread
@@ -42,16 +43,8 @@ class ImportWarning:
         return f"{owner}: {self.key}: {self.message}"
 
 
-class ValuesError(SpecError):
-    """Every problem in the values at once, so a migration is fixed in one round trip, not one error at a time."""
-
-    def __init__(self, errors: Sequence[SpecError]) -> None:
-        super().__init__(errors[0].owner, [issue for error in errors for issue in error.issues])
-        self.errors = list(errors)
-        self.args = ("\n".join(str(error) for error in errors),)
-
-    def __str__(self) -> str:
-        return str(self.args[0])
+class ValuesError(CollectedError):
+    """Every problem in the values at once (sorted by group, then key), so a migration is fixed in one round trip."""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from karpenter_infra.importer.keys import (
 from karpenter_infra.importer.nodeclass import NodeClassMapping
 from karpenter_infra.importer.nodepool import NodePoolMapping
 from karpenter_infra.importer.values import LoadedValues, go_print, is_empty
+from karpenter_infra.spec.deferred import collecting
 from karpenter_infra.spec.nodeclass import AmiFamily
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 
@@ -168,27 +169,21 @@ def map_values(loaded: LoadedValues, node_role: str | None = None, modernize: bo
     defaults_flat, per_group = hoist(groups)
     if "ami" in defaults_flat and defaults_flat["ami"][0] == AmiFamily.AL2023.value and defaults_flat["ami"][1] is None:
         del defaults_flat["ami"]
-    try:
+    # The defaults and every group are checked in one run: a problem in the defaults hides none in the groups.
+    with collecting() as errors:
         defaults = NodeGroupDefaults(**globals_, **settings_kwargs(defaults_flat))
-    except SpecError as exc:
-        raise ValuesError([exc]) from None
-    nodegroups = []
-    errors: list[SpecError] = []
-    for group, settings in zip(groups, per_group, strict=True):
-        try:
-            nodegroups.append(
-                NodeGroup(
-                    name=group.name,
-                    group_label=group.group_label if group.group_label != group.name else None,
-                    capacity_spread=group.capacity_spread,
-                    node_class=group.node_class,
-                    existing_node_class=group.existing_node_class,
-                    headroom=group.headroom,
-                    **settings_kwargs(settings),
-                )
+        nodegroups = [
+            NodeGroup(
+                name=group.name,
+                group_label=group.group_label if group.group_label != group.name else None,
+                capacity_spread=group.capacity_spread,
+                node_class=group.node_class,
+                existing_node_class=group.existing_node_class,
+                headroom=group.headroom,
+                **settings_kwargs(settings),
             )
-        except SpecError as exc:
-            errors.append(exc)
+            for group, settings in zip(groups, per_group, strict=True)
+        ]
     if errors:
         raise ValuesError(errors)
     return Mapped(defaults, nodegroups, mapper.warnings)

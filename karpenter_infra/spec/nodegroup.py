@@ -9,6 +9,7 @@ from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
 from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
 from karpenter_infra.schedule import OffHours
+from karpenter_infra.spec.deferred import deferred
 from karpenter_infra.spec.headroom import Headroom, HeadroomPriorityClass
 from karpenter_infra.spec.names import ClusterName
 from karpenter_infra.spec.scheduling import CapacitySpread
@@ -33,6 +34,9 @@ __all__ = [
 
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 LABEL_VALUE = r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+
+#: The name of the stand-in a failed model builds while errors are collected (``spec.deferred``).
+STAND_IN = "stand-in"
 
 GroupName = Annotated[str, Field(pattern=DNS_LABEL, min_length=1, max_length=50)]
 
@@ -76,6 +80,43 @@ class NodeGroup(NodeGroupSettings):
         description="Static NodePool: keep exactly this many nodes (needs the `staticCapacity` feature gate).",
     )
 
+    @model_validator(mode="after")
+    def _coherent(self) -> NodeGroup:
+        # Every contradiction of the group's own fields, not only the first: they are independent.
+        issues = one_of_each(self)
+        if self.node_class is not None:
+            if self.node_class == self.name:
+                issues.append(("node_class", "a group cannot reuse its own node class"))
+            issues += self._no_nodeclass_settings(
+                f"the group reuses the EC2NodeClass of {self.node_class!r}; set it there"
+            )
+        if self.existing_node_class is not None:
+            if self.node_class is not None:
+                issues.append(("existing_node_class", "set node_class or existing_node_class, not both"))
+            else:
+                issues += self._no_nodeclass_settings(
+                    f"the group uses the existing EC2NodeClass {self.existing_node_class!r}, "
+                    "which the fleet does not render"
+                )
+        if self.node_class_only:
+            issues += self._no_nodepool_settings()
+        if self.replicas is not None:
+            if self.weight is not None:
+                issues.append(("weight", "static node groups (replicas) take no weight"))
+            if self.limits is not None and set(self.limits) - {"nodes"}:
+                issues.append(("limits", "static node groups (replicas) only take limits['nodes']"))
+        if self.off_hours is not None and self.limits is not None and "nodes" in self.limits:
+            issues.append(("limits", "limits['nodes'] belongs to the off_hours schedule; remove it"))
+        if self.headroom:
+            keys = [entry.key for entry in self.headroom]
+            dupes = sorted({k for k in keys if keys.count(k) > 1})
+            if dupes:
+                issues.append(("headroom", f"more than one entry of size {dupes[0]!r}; merge them"))
+        if issues:
+            raise SpecError(nodegroup_owner(self.name), issues)
+        return self
+
+    # Last in the class, so that it wraps the model's own checks too (pydantic nests validators in order).
     @model_validator(mode="wrap")
     @classmethod
     def _name_the_group(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -83,67 +124,23 @@ class NodeGroup(NodeGroupSettings):
             return handler(data)
         except ValidationError as exc:
             name = data.get("name", "<unnamed>") if isinstance(data, dict) else "<unnamed>"
-            raise SpecError(nodegroup_owner(name), issues_from(exc, cls)) from None
+            error = SpecError(nodegroup_owner(name), issues_from(exc, cls))
+        except SpecError as exc:  # a cross-field rule of the model
+            error = exc
+        if not deferred(error):
+            raise error from None
+        return handler({"name": STAND_IN})
 
-    @model_validator(mode="after")
-    def _coherent(self) -> NodeGroup:
-        one_of_each(self, nodegroup_owner(self.name))
-        if self.node_class is not None:
-            if self.node_class == self.name:
-                raise SpecError.one(nodegroup_owner(self.name), "node_class", "a group cannot reuse its own node class")
-            self._no_nodeclass_settings(f"the group reuses the EC2NodeClass of {self.node_class!r}; set it there")
-        if self.existing_node_class is not None:
-            if self.node_class is not None:
-                raise SpecError.one(
-                    nodegroup_owner(self.name), "existing_node_class", "set node_class or existing_node_class, not both"
-                )
-            self._no_nodeclass_settings(
-                f"the group uses the existing EC2NodeClass {self.existing_node_class!r}, "
-                "which the fleet does not render"
-            )
-        if self.node_class_only:
-            self._no_nodepool_settings()
-        if self.replicas is not None:
-            if self.weight is not None:
-                raise SpecError.one(
-                    nodegroup_owner(self.name), "weight", "static node groups (replicas) take no weight"
-                )
-            if self.limits is not None and set(self.limits) - {"nodes"}:
-                raise SpecError.one(
-                    nodegroup_owner(self.name),
-                    "limits",
-                    "static node groups (replicas) only take limits['nodes']",
-                )
-        if self.off_hours is not None and self.limits is not None and "nodes" in self.limits:
-            raise SpecError.one(
-                nodegroup_owner(self.name),
-                "limits",
-                "limits['nodes'] belongs to the off_hours schedule; remove it",
-            )
-        if self.headroom:
-            keys = [entry.key for entry in self.headroom]
-            dupes = sorted({k for k in keys if keys.count(k) > 1})
-            if dupes:
-                raise SpecError.one(
-                    nodegroup_owner(self.name),
-                    "headroom",
-                    f"more than one entry of size {dupes[0]!r}; merge them",
-                )
-        return self
+    def _no_nodeclass_settings(self, why: str) -> list[tuple[str, str]]:
+        return [(f, f"has no effect: {why}") for f in NODECLASS_FIELDS if getattr(self, f) is not None]
 
-    def _no_nodeclass_settings(self, why: str) -> None:
-        clashing = [f for f in NODECLASS_FIELDS if getattr(self, f) is not None]
-        if clashing:
-            raise SpecError.one(nodegroup_owner(self.name), clashing[0], f"has no effect: {why}")
-
-    def _no_nodepool_settings(self) -> None:
+    def _no_nodepool_settings(self) -> list[tuple[str, str]]:
         # Only what the group itself says: the defaults' pool settings are meant for the groups that have pools.
-        for name in NODEPOOL_ONLY_FIELDS:
-            value = getattr(self, name)
-            if value is not None and value is not False:
-                raise SpecError.one(
-                    nodegroup_owner(self.name), name, "has no effect: node_class_only renders no NodePool"
-                )
+        return [
+            (name, "has no effect: node_class_only renders no NodePool")
+            for name in NODEPOOL_ONLY_FIELDS
+            if getattr(self, name) is not None and getattr(self, name) is not False
+        ]
 
 
 #: Group fields that only shape the NodePool (``group_label`` also tags the node class, so it stays allowed).
@@ -195,15 +192,23 @@ class NodeGroupDefaults(NodeGroupSettings):
         description="Image the off-hours CronJobs run.",
     )
 
+    @model_validator(mode="after")
+    def _coherent(self) -> NodeGroupDefaults:
+        issues = one_of_each(self)
+        if issues:
+            raise SpecError("defaults", issues)
+        return self
+
+    # Last in the class, so that it wraps the model's own checks too (pydantic nests validators in order).
     @model_validator(mode="wrap")
     @classmethod
     def _name_the_owner(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         try:
             return handler(data)
         except ValidationError as exc:
-            raise SpecError("defaults", issues_from(exc, cls)) from None
-
-    @model_validator(mode="after")
-    def _coherent(self) -> NodeGroupDefaults:
-        one_of_each(self, "defaults")
-        return self
+            error = SpecError("defaults", issues_from(exc, cls))
+        except SpecError as exc:  # a cross-field rule of the model
+            error = exc
+        if not deferred(error):
+            raise error from None
+        return handler({"cluster_name": STAND_IN})

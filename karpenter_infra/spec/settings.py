@@ -277,7 +277,9 @@ EXCLUSIVE_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def one_of_each(settings: NodeGroupSettings, owner: str) -> None:
-    for first, second in EXCLUSIVE_FIELDS:
-        if getattr(settings, first) is not None and getattr(settings, second) is not None:
-            raise SpecError.one(owner, first, f"set {first} or {second}, not both")
+def one_of_each(settings: NodeGroupSettings) -> list[tuple[str, str]]:
+    return [
+        (first, f"set {first} or {second}, not both")
+        for first, second in EXCLUSIVE_FIELDS
+        if getattr(settings, first) is not None and getattr(settings, second) is not None
+    ]

@@ -1,0 +1,37 @@
+"""Model errors collected while a user's nodegroup module runs, so that every problem is reported in one run.
+
+Python stops a module at its first exception: with a typo in the defaults, the groups below it were never checked,
+and a user with three typos needed three runs. While ``collecting()`` is open, ``NodeGroupDefaults`` and
+``NodeGroup`` record their error and build a minimal stand-in instead of raising, so the module runs to its end; the
+caller then raises every recorded error together. The stand-ins never reach a ``Fleet``: the caller raises first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from karpenter_infra.errors import SpecError
+
+_ERRORS: ContextVar[list[SpecError] | None] = ContextVar("karpenter_infra_deferred_errors", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[list[SpecError]]:
+    """Inside the block the owner models record their errors in the yielded list instead of raising them."""
+    errors: list[SpecError] = []
+    token = _ERRORS.set(errors)
+    try:
+        yield errors
+    finally:
+        _ERRORS.reset(token)
+
+
+def deferred(error: SpecError) -> bool:
+    """Record ``error`` if collecting (the model then builds its stand-in); ``False``: the model raises it."""
+    errors = _ERRORS.get()
+    if errors is None:
+        return False
+    errors.append(error)
+    return True

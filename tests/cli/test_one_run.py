@@ -1,0 +1,78 @@
+"""Every problem in one run: a typo in the defaults hides none in the groups, and nothing is registered."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from karpenter_infra.cli import app
+
+PROJECT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+THREE_TYPOS = """\
+from karpenter_infra import NodeGroup, NodeGroupDefaults
+
+DEFAULTS = NodeGroupDefaults(cluster_name="karpenter-dev", consolidaton_policy="WhenEmpty")
+NODEGROUPS = [
+    NodeGroup(name="web", lables={"team": "web"}),
+    NodeGroup(name="batch", ami_family="al2023"),
+    NodeGroup(name="jobs"),
+]
+"""
+
+
+def _stack(tmp_path: Path, name: str, body: str) -> Path:
+    shutil.copytree(PROJECT / "stacks", tmp_path / "stacks", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "stacks" / "nodegroups" / f"{name}.py").write_text(body)
+    config = yaml.safe_load((tmp_path / "stacks" / "Pulumi.dev.yaml").read_text())
+    config["config"]["karpenter-infra:platform"]["nodegroups"] = f"stacks.nodegroups.{name}"
+    (tmp_path / "stacks" / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump(config))
+    return tmp_path
+
+
+def test_three_typos_one_in_the_defaults_are_reported_in_one_run(tmp_path: Path) -> None:
+    project = _stack(tmp_path, "typos", THREE_TYPOS)
+    for command in ("render", "plan"):
+        result = runner.invoke(app, [command, "-s", "typos", "--project-dir", str(project)])
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""  # nothing rendered, nothing registered
+        lines = result.stderr.splitlines()
+        # sorted by owner (the defaults first, then the groups by name), then field
+        assert [line.split(": ")[1:3] for line in lines] == [
+            ["defaults", "consolidaton_policy"],
+            ["nodegroup 'batch'", "ami_family"],
+            ["nodegroup 'web'", "lables"],
+        ], lines
+        assert "did you mean 'consolidation_policy'?" in lines[0]
+        assert "did you mean 'AL2023'?" in lines[1]
+
+
+def test_a_fixed_module_loads_afresh_after_a_failed_run(tmp_path: Path) -> None:
+    """The failed run built stand-ins; a shared module imported on the way must not keep them."""
+    project = _stack(tmp_path, "shared", "from stacks.nodegroups.broken_common import DEFAULTS\nNODEGROUPS = []\n")
+    common = project / "stacks" / "nodegroups" / "broken_common.py"
+    common.write_text(
+        "from karpenter_infra import NodeGroupDefaults\nDEFAULTS = NodeGroupDefaults(cluster_name='x', wieght=5)\n"
+    )
+    first = runner.invoke(app, ["render", "-s", "shared", "--project-dir", str(project)])
+    assert first.exit_code == 2 and "defaults: wieght: " in first.stderr
+    assert "stacks.nodegroups.broken_common" not in sys.modules
+    again = runner.invoke(app, ["render", "-s", "shared", "--project-dir", str(project)])
+    assert again.exit_code == 2 and "defaults: wieght: " in again.stderr
+
+
+def test_a_nested_model_error_is_reported_with_the_deferred_ones(tmp_path: Path) -> None:
+    body = THREE_TYPOS.replace(
+        'NodeGroup(name="jobs")', 'NodeGroup(name="jobs", capacity_spread=CapacitySpread(start=5, end=1))'
+    )
+    body = body.replace("import NodeGroup,", "import CapacitySpread, NodeGroup,")
+    project = _stack(tmp_path, "nested", body)
+    result = runner.invoke(app, ["render", "-s", "nested", "--project-dir", str(project)])
+    assert result.exit_code == 2
+    owners = [line.split(": ")[1] for line in result.stderr.splitlines()]
+    assert owners == ["defaults", "nodegroup 'batch'", "nodegroup 'jobs' (nested.py:7)", "nodegroup 'web'"]
