@@ -6,6 +6,7 @@ import gc
 import marshal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from karpenter_infra.backends import NodeBackend, backend_for
@@ -18,6 +19,7 @@ from karpenter_infra.render.headroom import deployment, namespace, priority_clas
 from karpenter_infra.render.offhours import config_map, cron_job, rbac, scheduled
 from karpenter_infra.spec.automode import Backend
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
+from karpenter_infra.spec.origin import DEFAULTS, is_inherited
 from karpenter_infra.spec.resolve import resolve
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
@@ -89,7 +91,7 @@ class Fleet:
             self.groups: list[ResolvedNodeGroup] = resolve(defaults, nodegroups, node_role, errors)
             load_rules()
             # Each stage reports every problem it finds; a later stage runs only on what passed the earlier ones.
-            found = run_each(Stage.GROUP, self.groups)
+            found = self._originated(run_each(Stage.GROUP, self.groups))
             with errors.step():
                 raise_errors(found)
             errors.raise_if_any()
@@ -99,7 +101,7 @@ class Fleet:
                 with errors.step():
                     self._by_group[group.name] = self._render(group)
             errors.raise_if_any()
-            found += run(Stage.FLEET, self.groups)
+            found += self._originated(run(Stage.FLEET, self.groups))
             raise_errors(found)
             self._warnings = [f for f in found if f.severity == Severity.WARNING]
             self.catalog_report: CatalogReport = fleet_report(
@@ -134,7 +136,19 @@ class Fleet:
         off = {nodegroup_owner(g.name): g.warnings_off for g in self.groups}
         own = [f for f in self._warnings if f.rule not in off.get(f.owner, frozenset())]
         catalog = [Finding(w.owner, w.field, w.message, w.kind.value) for w in self.catalog_report.warnings]
-        return sorted([*own, *catalog])
+        return sorted([*own, *self._originated(catalog)])
+
+    def _originated(self, found: list[Finding]) -> list[Finding]:
+        """Each finding about a value its group inherited says ``(from defaults)`` (looked up only when found)."""
+        if not found:
+            return found
+        inherited = {nodegroup_owner(g.name): g.inherited for g in self.groups}
+        return [
+            replace(f, origin=DEFAULTS)
+            if not f.origin and " (from " not in f.field and is_inherited(f.field, inherited.get(f.owner, frozenset()))
+            else f
+            for f in found
+        ]
 
     def _render(self, group: ResolvedNodeGroup) -> list[Manifest]:
         rendered = []

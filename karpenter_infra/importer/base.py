@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
 from karpenter_infra.importer.helm_template import Call, Expr, Field, UserDataError, parse_template
+from karpenter_infra.importer.origins import chart_path, shared_origin
 from karpenter_infra.importer.userdata import Translation, translate
 from karpenter_infra.importer.values import LoadedValues, go_print, is_empty, reparsed
 from karpenter_infra.ledger.core import CollectedError
@@ -149,12 +150,22 @@ class Mapper:
     def owner(self) -> str:
         return nodegroup_owner(self.group_name) if self.group_name else "values"
 
+    def located(self, key: str) -> str:
+        """``key``, with the values file it came from when the group took it from the top level."""
+        if not self.group_name:
+            return key
+        groups = self.values.get("nodeGroups")
+        raw = groups.get(self.group_name) if isinstance(groups, dict) else None
+        origin = shared_origin(self.loaded, raw if isinstance(raw, dict) else {}, chart_path(key))
+        return f"{key} (from {origin})" if origin else key
+
     def error(self, key: str, problem: str) -> Stop:
-        self.errors.append(SpecError.one(self.owner(), key, problem))
+        self.errors.append(SpecError.one(self.owner(), self.located(key), problem))
         return Stop()
 
     def warn(self, key: str, message: str, group: str | None = None) -> None:
-        self.warnings.append(ImportWarning(group if group is not None else (self.group_name or None), key, message))
+        where = self.located(key) if group is None or group == self.group_name else key
+        self.warnings.append(ImportWarning(group if group is not None else (self.group_name or None), where, message))
 
     def attempt(self, build: Callable[[], Any], fallback: Any = None) -> Any:
         """Go on after a recorded error, so one run reports every bad key of a group, not only the first."""

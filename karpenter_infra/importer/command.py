@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from karpenter_infra.adoption import import_ids
-from karpenter_infra.errors import SpecError
+from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.fleet import Fleet
-from karpenter_infra.importer.base import ImportWarning
+from karpenter_infra.importer.base import ImportWarning, Mapped
 from karpenter_infra.importer.chart import ChartFailure, ChartObject, render_chart
 from karpenter_infra.importer.codegen import module_text
 from karpenter_infra.importer.mapping import map_values
+from karpenter_infra.importer.origins import relabel, relabelled
 from karpenter_infra.importer.report import ObjectReport, format_report, migration_report, modernize_lines
-from karpenter_infra.importer.values import CHART_VERSION, load_values
+from karpenter_infra.importer.values import CHART_VERSION, LoadedValues, load_values
 from karpenter_infra.render.files import to_yaml
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 
@@ -52,6 +53,28 @@ def _live(files: Sequence[Path]) -> tuple[list[ChartObject], str]:
         return [], str(exc)
 
 
+def _owners(nodegroups: Sequence[NodeGroup]) -> dict[str, str]:
+    return {nodegroup_owner(g.name): g.name for g in nodegroups}
+
+
+def _fleet(mapped: Mapped, loaded: LoadedValues, node_role: str | None) -> Fleet:
+    """The imported fleet; its errors about hoisted values name the values file that set them."""
+    try:
+        return Fleet(mapped.defaults, mapped.nodegroups, node_role=node_role)
+    except SpecError as exc:
+        raise relabelled(exc, _owners(mapped.nodegroups), loaded) from None
+
+
+def _fleet_warnings(fleet: Fleet, loaded: LoadedValues) -> list[ImportWarning]:
+    """What the imported module will warn about when it renders, said now, with the values file of each value."""
+    names = {nodegroup_owner(g.name): g.name for g in fleet.groups}
+    found = []
+    for finding in fleet.warnings:
+        group = names.get(finding.owner)
+        found.append(ImportWarning(group, relabel(finding.located, group, loaded), finding.message))
+    return found
+
+
 def import_helm_values(
     files: Sequence[Path],
     render: bool = False,
@@ -70,7 +93,8 @@ def import_helm_values(
         raise SpecError.one("import-helm-values", "--file", "give at least one values file")
     loaded = load_values(files)
     mapped = map_values(loaded, node_role=node_role, modernize=modernize)
-    manifests = Fleet(mapped.defaults, mapped.nodegroups, node_role=node_role).manifests()
+    fleet = _fleet(mapped, loaded, node_role)
+    manifests = fleet.manifests()
     live, failure = _live(live_files or files)
     modernized: list[str] = []
     if modernize:
@@ -94,6 +118,7 @@ def import_helm_values(
             chart_version=CHART_VERSION,
             adopt=adopt,
         )
+    warnings = [*mapped.warnings, *_fleet_warnings(fleet, loaded)]
     return ImportResult(
-        mapped.defaults, mapped.nodegroups, mapped.warnings, manifests, output, adopt, reports, modernized, failure
+        mapped.defaults, mapped.nodegroups, warnings, manifests, output, adopt, reports, modernized, failure
     )

@@ -261,6 +261,8 @@ class LoadedValues:
     pitfalls: list[YamlPitfall] = field(default_factory=list)
     #: Groups a later file set to null, with that file: Helm deletes them.
     removed_groups: list[tuple[str, str]] = field(default_factory=list)
+    #: Each file's own values, in ``files`` order: where a shared value came from (``importer.origins``).
+    layers: list[dict[str, Any]] = field(default_factory=list)
 
 
 def load_values(files: Sequence[Path]) -> LoadedValues:
@@ -272,7 +274,7 @@ def load_values(files: Sequence[Path]) -> LoadedValues:
         pitfalls.extend(found)
     user = merge_files(layers)
     removed = _drop_nulled_groups(user, layers, [str(p) for p in files])
-    return LoadedValues(coalesce(user, CHART_DEFAULTS), user, [str(p) for p in files], pitfalls, removed)
+    return LoadedValues(coalesce(user, CHART_DEFAULTS), user, [str(p) for p in files], pitfalls, removed, layers)
 
 
 def _drop_nulled_groups(

@@ -54,9 +54,16 @@ class Finding:
     message: str
     rule: str = ""
     severity: Severity = Severity.WARNING
+    #: Where the value came from when the owner did not write it: ``defaults``, or a values file.
+    origin: str = ""
+
+    @property
+    def located(self) -> str:
+        """The field as a line shows it: ``instances.cores (from defaults)``."""
+        return f"{self.field} (from {self.origin})" if self.origin else self.field
 
     def __str__(self) -> str:
-        return f"{self.owner}: {self.field}: {self.message}"
+        return f"{self.owner}: {self.located}: {self.message}"
 
 
 Check = Callable[..., Iterable[Problem]]
@@ -164,7 +171,7 @@ def raise_errors(findings: Iterable[Finding]) -> None:
     """Raise every error at once (one ``SpecError``, sorted by owner then field), or nothing."""
     errors = errors_of(findings)
     if errors:
-        raise collected([SpecError.one(f.owner, f.field, f.message) for f in errors])
+        raise collected([SpecError.one(f.owner, f.located, f.message) for f in errors])
 
 
 class CollectedError(SpecError):

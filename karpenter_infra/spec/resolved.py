@@ -117,6 +117,8 @@ class ResolvedNodeGroup:
     warnings_off: frozenset[str] = frozenset()
     #: The ``limits`` keys inherited from the defaults.
     limits_inherited: frozenset[str] = frozenset()
+    #: Paths of the settings inherited from the defaults (``spec.origin``): errors about them say so.
+    inherited: frozenset[str] = frozenset()
 
     @property
     def architecture(self) -> Architecture:

@@ -448,9 +448,9 @@ def test_the_warnings_name_each_fix(tmp_path: Path) -> None:
         "`namespaces` (the term then matches pods in 'karpenter' only, as Kubernetes defines it)",
         "nodegroup 'nodes-default-od': nodeClassRef: the chart passes nodeClassRef through without group and kind, "
         "which Karpenter v1 requires; rendered with group karpenter.k8s.aws and kind EC2NodeClass",
-        "nodegroup 'nodes-gpu': autoTaint: the chart adds dedicated=nodes_gpu:NoSchedule next to the group's own "
-        "dedicated=gpu:NoSchedule taint; Karpenter refuses duplicate taint key/effect pairs and the NodePool never "
-        "provisions; kept the group's own taint only",
+        "nodegroup 'nodes-gpu': autoTaint (from common.yaml): the chart adds dedicated=nodes_gpu:NoSchedule next to "
+        "the group's own dedicated=gpu:NoSchedule taint; Karpenter refuses duplicate taint key/effect pairs and the "
+        "NodePool never provisions; kept the group's own taint only",
         "nodegroup 'nodes-gpu': labels.gpu: the chart writes value 'true' unquoted, so YAML makes it the boolean "
         "true, which Karpenter rejects; kept the string 'true'",
         "nodegroup 'nodes-gpu': amiFamily: the chart takes the AMI alias from the top-level amiFamily (al2@latest) "
@@ -459,6 +459,11 @@ def test_the_warnings_name_each_fix(tmp_path: Path) -> None:
         "with no values (a no-op); left out",
         "nodegroup 'nodes-monitoring': labels.prometheus-scrape: the chart writes value 'true' unquoted, so YAML "
         "makes it the boolean true, which Karpenter rejects; kept the string 'true'",
+        # the imported fleet's own warnings, which the module repeats whenever it renders
+        "nodegroup 'nodes-canary': capacity_spread: no twin with group_label 'nodes-canary' and another capacity "
+        "type, so the spread has one kind of capacity to spread over: add an on-demand twin or drop capacity_spread",
+        "nodegroup 'nodes-gpu': instances: spot pool admits 2 instance types (fewer than 15): one spot price or "
+        "capacity event can take them all; admit more families or sizes",
     ]
 
 

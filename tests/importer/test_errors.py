@@ -24,7 +24,8 @@ def invoke(tmp_path: Path, values: dict[str, Any]) -> Any:
         ),
         (
             {"amiFamily": "al2023"},
-            "nodegroup 'ng': amiFamily: 'al2023' is not an AMI family Karpenter accepts; did you mean 'AL2023'?",
+            "nodegroup 'ng': amiFamily (from values.yaml): 'al2023' is not an AMI family Karpenter accepts; did you "
+            "mean 'AL2023'?",
         ),
         (
             {"nodeGroups": {"ng": {"instanceStorePolicy": "test"}}},

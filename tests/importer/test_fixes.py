@@ -154,7 +154,7 @@ def test_chart_render_failures_are_imported_as_meant(tmp_path: Path) -> None:
         "operator": "NotIn",
         "values": ["metal"],
     }
-    for key in ("autoTaint", "excludeInstanceSize", "instances"):
+    for key in ("autoTaint (from values-0.yaml)", "excludeInstanceSize", "instances"):
         assert warned(result, f"nodegroup 'ng': {key}:")
 
 
