@@ -142,13 +142,19 @@ class Fleet:
         """Each finding about a value its group inherited says ``(from defaults)`` (looked up only when found)."""
         if not found:
             return found
-        inherited = {nodegroup_owner(g.name): g.inherited for g in self.groups}
-        return [
-            replace(f, origin=DEFAULTS)
-            if not f.origin and " (from " not in f.field and is_inherited(f.field, inherited.get(f.owner, frozenset()))
-            else f
-            for f in found
-        ]
+        groups = {nodegroup_owner(g.name): g for g in self.groups}
+        inherited: dict[str, frozenset[str]] = {}
+        out = []
+        for finding in found:
+            group = groups.get(finding.owner)
+            if group is not None and not finding.origin and " (from " not in finding.field:
+                if finding.owner not in inherited:
+                    inherited[finding.owner] = group.inherited
+                if is_inherited(finding.field, inherited[finding.owner]):
+                    out.append(replace(finding, origin=DEFAULTS))
+                    continue
+            out.append(finding)
+        return out
 
     def _render(self, group: ResolvedNodeGroup) -> list[Manifest]:
         rendered = []

@@ -17,7 +17,6 @@ from karpenter_infra.spec.library_defaults import (
 )
 from karpenter_infra.spec.nodeclass import is_windows
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
-from karpenter_infra.spec.origin import inherited_paths
 from karpenter_infra.spec.resolve_nodeclass import DISCOVERY_TAG, resolve_nodeclass
 from karpenter_infra.spec.resolved import ResolvedInstances, ResolvedNodeGroup
 from karpenter_infra.spec.scheduling import Taint, TaintEffect
@@ -210,7 +209,7 @@ def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str 
         renders_nodepool=not group.node_class_only,
         warnings_off=_warnings_off(group, defaults),
         limits_inherited=frozenset(limits) - frozenset(group.limits or ()),
-        inherited=inherited_paths(group, defaults),
+        layers=(group, defaults),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from karpenter_infra.schedule import OffHours
@@ -117,9 +117,19 @@ class ResolvedNodeGroup:
     warnings_off: frozenset[str] = frozenset()
     #: The ``limits`` keys inherited from the defaults.
     limits_inherited: frozenset[str] = frozenset()
-    #: Paths of the settings inherited from the defaults (``spec.origin``): errors about them say so.
-    inherited: frozenset[str] = frozenset()
+    #: The group and defaults it was resolved from: ``inherited`` is worked out from them only when a problem is
+    #: found, so a clean fleet pays nothing for it.
+    layers: tuple[Any, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def architecture(self) -> Architecture:
         return self.instances.architecture
+
+    @property
+    def inherited(self) -> frozenset[str]:
+        """Paths of the settings this group inherited from the defaults (``spec.origin``): errors about them say so."""
+        if self.layers is None:
+            return frozenset()
+        from karpenter_infra.spec.origin import inherited_paths  # spec.origin reads the settings model
+
+        return inherited_paths(*self.layers)
