@@ -268,7 +268,8 @@ for _id, _summary, _source, _where in (
     (
         "unknown-value-only",
         "a requirement In whose values no instance type in the catalog carries: the pool admits nothing by it",
-        "core pkg/controllers/provisioning/scheduling/nodeclaimtemplate.go (types must meet every requirement)",
+        "core pkg/controllers/provisioning/scheduling/nodeclaim.go filterInstanceTypesByRequirements (a type must "
+        "meet every requirement: compatible)",
         _unknown,
     ),
     (
@@ -293,19 +294,21 @@ for _id, _summary, _source, _where in (
     (
         "min-values-unmet",
         "minValues above the distinct values the admitted types offer: the pool launches nothing",
-        "core pkg/scheduling/requirements.go (minValues is counted over the compatible types)",
+        "core pkg/cloudprovider/types.go InstanceTypes.SatisfiesMinValues (counted over the compatible types)",
         _check_min_values,
     ),
     (
         "headroom-fits-no-node",
         "headroom pods larger than the largest admitted node's allocatable resources",
-        "core pkg/controllers/provisioning/scheduling (a pod fits only a type whose allocatable holds it)",
+        "core pkg/controllers/provisioning/scheduling/nodeclaim.go fits (a pod fits only a type whose allocatable "
+        "holds it)",
         _check_headroom,
     ),
     (
         "limits-below-smallest-node",
         "cpu or memory limits below the smallest admitted node: the pool can never launch",
-        "core pkg/controllers/provisioning/scheduling (types are filtered by the pool's remaining limits)",
+        "core pkg/controllers/provisioning/scheduling/scheduler.go filterByRemainingResources (types over the "
+        "pool's remaining limits are dropped)",
         _check_limits,
     ),
 ):

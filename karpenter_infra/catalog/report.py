@@ -231,13 +231,15 @@ for _kind, _summary, _source in (
         CatalogWarning.UNKNOWN_VALUE,
         "a requirement value no instance type in the catalog carries, beside known ones or in a NotIn (an "
         "exclude_families entry of another region, a typo): Karpenter ignores it",
-        "core pkg/scheduling/requirement.go (a NotIn or an extra In value that matches no type changes nothing)",
+        "core pkg/scheduling/requirement.go Requirement.Intersection (a NotIn or an extra In value that matches no "
+        "type changes nothing)",
     ),
     (
         CatalogWarning.LIMIT_NOT_OFFERED,
         "a group's own limit on an extended resource (nvidia.com/gpu) that no admitted type offers: it bounds "
         "nothing (no warning when the limit is inherited from the defaults)",
-        "core pkg/controllers/provisioning/scheduling (limits only filter types that offer the resource)",
+        "core pkg/controllers/provisioning/scheduling/scheduler.go filterByRemainingResources (a resource a type "
+        "lacks counts as zero, so the limit filters nothing)",
     ),
     (
         CatalogWarning.TWIN_SHAPES,

@@ -26,6 +26,8 @@ class Severity(StrEnum):
 
 
 class Stage(StrEnum):
+    #: The settings of one layer (a group's or the defaults') as written: a model's own validation.
+    MODEL = "model"
     #: One resolved group at a time (defaults merged in).
     GROUP = "group"
     #: The fleet's resolved groups together.

@@ -16,6 +16,7 @@ RULE_MODULES = (
     "karpenter_infra.catalog.report",
     "karpenter_infra.checks",
     "karpenter_infra.disruption.rules",
+    "karpenter_infra.ledger.declared",
 )
 
 

@@ -28,7 +28,8 @@ Switch a warning off by its id: `warnings_off: [<id>, ...]` on a group, or on th
 group's own list replaces the defaults'). Warnings not about one group (the platform's) are switched off by the
 defaults' list. `catalog_warnings_off` still works for the catalog's warnings.
 
-Stages: **group** rules see one group with its defaults merged in; **fleet** rules see all groups; **platform** rules
+Stages: **model** rules see the settings of one layer (a group's or the defaults') as written, when the model is
+built; **group** rules see one group with its defaults merged in; **fleet** rules see all groups; **platform** rules
 see the fleet with the stack's platform (cluster, Karpenter chart, IAM); **catalog** rules see each NodePool against
 the instance-type catalog.
 """

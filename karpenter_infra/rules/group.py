@@ -81,7 +81,7 @@ def requirement_model(group: ResolvedNodeGroup) -> Iterator[Problem]:
     severity=Severity.ERROR,
     stage=Stage.GROUP,
     source="EC2 zone names (DescribeAvailabilityZones); a zone ID or region matches no offering "
-    "(provider pkg/providers/instancetype/offering, zone offerings)",
+    "(provider pkg/providers/instancetype/offering/base_resolver.go BaseResolver.ResolveOfferings)",
     summary="availability_zones that are not zone names of one region",
 )
 def zone_names(group: ResolvedNodeGroup) -> Iterator[Problem]:
@@ -94,7 +94,7 @@ def zone_names(group: ResolvedNodeGroup) -> Iterator[Problem]:
     severity=Severity.ERROR,
     stage=Stage.GROUP,
     source="ours: headroom on a static pool, or more headroom than the group's own limits, can never schedule "
-    "(core pkg/controllers/provisioning/scheduling, limits filter)",
+    "(core pkg/controllers/provisioning/scheduling/scheduler.go filterByRemainingResources)",
     summary="headroom on a static pool, headroom over the limits, invalid anti-affinity labels",
 )
 def headroom(group: ResolvedNodeGroup) -> Iterator[Problem]:
@@ -119,7 +119,7 @@ def kubelet_image_gc(group: ResolvedNodeGroup) -> Iterator[Problem]:
     severity=Severity.ERROR,
     stage=Stage.GROUP,
     source="EC2 allows 50 tags per resource (EC2 User Guide, Tag restrictions); Karpenter adds its own "
-    "(provider pkg/providers/instance, tags)",
+    "(provider pkg/utils/utils.go GetTags)",
     summary="more node tags than EC2 allows once Karpenter's and the library's are added",
 )
 def tag_count(group: ResolvedNodeGroup) -> Iterator[Problem]:
@@ -131,7 +131,8 @@ def tag_count(group: ResolvedNodeGroup) -> Iterator[Problem]:
     "expire-before-consolidate",
     severity=Severity.WARNING,
     stage=Stage.GROUP,
-    source="core pkg/controllers/disruption (expiration acts before consolidation)",
+    source="core pkg/controllers/nodeclaim/expiration/controller.go Controller.Reconcile (expiration acts "
+    "before consolidation)",
     summary="expire_after shorter than consolidate_after: nodes expire before consolidation may act",
 )
 def expire_before_consolidate(group: ResolvedNodeGroup) -> Iterator[Problem]:
