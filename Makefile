@@ -88,9 +88,11 @@ reference: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python -m karpenter_infra.wire.schema components/schema.json
 
-## Regenerate the shipped instance-type catalog from ../shared/reference/karpenter-v1.14 (a test checks it).
+## Regenerate the shipped instance-type catalog and the well-known keys' values from ../shared/reference/karpenter-v1.14
+## (tests check both).
 catalog: $(STAMP)
 	$(BIN)/python -m karpenter_infra.catalog.generate
+	$(BIN)/python -m karpenter_infra.karpenter.well_known_gen ../shared/reference/karpenter-v1.14/instance-types.md
 
 ## Karpenter's own code as the oracle (docs/real-parts.md): conformance/ is a Go program built against the pinned
 ## karpenter-provider-aws and sigs.k8s.io/karpenter modules (the pin lives in conformance/go.mod only). It is built

@@ -10,9 +10,10 @@ from karpenter_infra.ledger.core import Problem, Severity, Stage, rule
 from karpenter_infra.rules.durations import seconds
 from karpenter_infra.rules.names import label_value_problem, qualified_name_problem
 from karpenter_infra.rules.nodeclass import image_gc_problems
-from karpenter_infra.rules.requirements import model_problems
+from karpenter_infra.rules.requirements import OFFERING_KEYS, ignored_values, model_problems
 from karpenter_infra.rules.tags import tag_count_problem
 from karpenter_infra.rules.zones import zones_problem
+from karpenter_infra.scheduling.labels import NORMALIZED_LABELS
 from karpenter_infra.scheduling.quantity import QuantityError, parse_quantity
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
@@ -144,3 +145,27 @@ def expire_before_consolidate(group: ResolvedNodeGroup) -> Iterator[Problem]:
             f"{group.expire_after} is shorter than consolidate_after ({group.consolidate_after}): nodes "
             "expire before consolidation may act on them",
         )
+
+
+@rule(
+    "well-known-value-ignored",
+    severity=Severity.WARNING,
+    stage=Stage.GROUP,
+    source="core pkg/scheduling/requirement.go Requirement.Intersection (a value no instance type carries matches "
+    "nothing); the defined values: karpenter/well_known_gen.py DEFINED",
+    summary="a requirement value that is none of its well-known key's values, beside valid ones or in a NotIn: "
+    "Karpenter ignores it",
+)
+def well_known_value_ignored(group: ResolvedNodeGroup) -> Iterator[Problem]:
+    for index, term in enumerate(group.additional_requirements):
+        key = NORMALIZED_LABELS.get(term.key, term.key)
+        if key not in OFFERING_KEYS:
+            continue  # an instance-type label: the catalog check says it, with the region's values
+        ignored = ignored_values(key, term.values)
+        # an In with no valid value at all is refused by the layer's own rules; here only what is dropped
+        if ignored and (str(term.operator) == "NotIn" or len(ignored) < len(term.values)):
+            yield Problem(
+                nodegroup_owner(group.name),
+                f"additional_requirements[{index}].values",
+                f"{', '.join(repr(v) for v in ignored)} is no {term.key} value; Karpenter ignores it",
+            )

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from karpenter_infra.karpenter.well_known import DEFINED_VALUES
 from karpenter_infra.rules.names import (
     SET_BY_KARPENTER,
     WELL_KNOWN_LABELS,
     qualified_name_problem,
     restricted_label_problem,
 )
+from karpenter_infra.rules.zones import zone_id_problem, zones_problem
 from karpenter_infra.scheduling import labels as wk
 from karpenter_infra.scheduling.labels import NORMALIZED_LABELS
 from karpenter_infra.scheduling.requirement import Requirement as SchedulingRequirement
@@ -42,12 +44,37 @@ def min_values_problems(min_values: Mapping[str, int], short_keys: Mapping[str, 
     return found
 
 
-#: ``WellKnownValuesForRequirements`` (core ``pkg/apis/v1/labels.go``, tenancy added by the provider's
-#: ``pkg/apis/v1/labels.go`` ``init`` from EC2's ``Tenancy`` enum): keys whose every valid value is known.
-WELL_KNOWN_VALUES: dict[str, frozenset[str]] = {
-    "karpenter.sh/capacity-type": frozenset({"on-demand", "spot", "reserved"}),
-    "karpenter.k8s.aws/instance-tenancy": frozenset({"default", "dedicated"}),
-}
+#: Keys whose every valid value is defined (generated: ``karpenter.well_known_gen`` cites where each set is
+#: defined): ``WellKnownValuesForRequirements`` (capacity type, tenancy) and the labels the provider computes from
+#: EC2's enumerations (architecture, OS, hypervisor, the boolean capabilities). A value outside the set matches no
+#: instance type in any region.
+WELL_KNOWN_VALUES: dict[str, frozenset[str]] = {key: frozenset(values) for key, values in DEFINED_VALUES.items()}
+
+
+#: Defined keys that are properties of an offering or launch, not labels of an instance type: the catalog does not
+#: check their values.
+OFFERING_KEYS = frozenset({wk.CAPACITY_TYPE, "karpenter.k8s.aws/instance-tenancy"})
+
+
+def value_problem(key: str, values: Sequence[str]) -> str | None:
+    """Why an ``In`` of these values on ``key`` matches no instance type anywhere, or ``None``: none of a defined
+    set's values, a zone that is no zone name, a zone ID that is none."""
+    known = WELL_KNOWN_VALUES.get(key)
+    if known is not None and not any(v in known for v in values):
+        shown = ", ".join(repr(v) for v in sorted(known))
+        return f"{key} In {list(values)} names none of its values ({shown}){did_you_mean(values[0], known)}"
+    if key == wk.ZONE:
+        return zones_problem(tuple(values))
+    if key == wk.ZONE_ID:
+        wrong = [v for v in values if zone_id_problem(v)]
+        return zone_id_problem(wrong[0]) if len(wrong) == len(values) else None
+    return None
+
+
+def ignored_values(key: str, values: Sequence[str]) -> list[str]:
+    """Values of a defined set's key that are none of its values (Karpenter ignores them beside valid ones)."""
+    known = WELL_KNOWN_VALUES.get(key)
+    return [v for v in values if v not in known] if known is not None else []
 
 
 def raw_requirement_problems(terms: Sequence[Requirement]) -> Issues:
@@ -61,19 +88,16 @@ def raw_requirement_problems(terms: Sequence[Requirement]) -> Issues:
         if problem := qualified_name_problem(term.key) or restricted_label_problem(key):
             found.append((f"additional_requirements[{index}].key", problem))
             continue
+        if str(term.operator) != "In" or not term.values:
+            continue
+        if problem := value_problem(key, term.values):
+            found.append((f"additional_requirements[{index}].values", problem))
+            continue
         known = WELL_KNOWN_VALUES.get(key)
-        if known is None or str(term.operator) != "In":
+        if known is None:
             continue
         valid = [v for v in term.values if v in known]
-        if not valid:
-            found.append(
-                (
-                    f"additional_requirements[{index}].values",
-                    f"{key} In {list(term.values)} names none of its values ({', '.join(sorted(known))})"
-                    + did_you_mean(term.values[0], known),
-                )
-            )
-        elif term.min_values is not None and len(valid) < term.min_values:
+        if term.min_values is not None and len(valid) < term.min_values:
             found.append(
                 (
                     f"additional_requirements[{index}].min_values",

@@ -14,10 +14,16 @@ from karpenter_infra.rules.ebs import device_name_problems
 from karpenter_infra.rules.names import label_problem, label_value_problem, qualified_name_problem
 from karpenter_infra.rules.nodeclass import nested_problems
 from karpenter_infra.rules.quantities import limit_problem, resource_name_problem
-from karpenter_infra.rules.requirements import min_values_problems, raw_requirement_problems
+from karpenter_infra.rules.requirements import (
+    WELL_KNOWN_VALUES,
+    min_values_problems,
+    raw_requirement_problems,
+    value_problem,
+)
 from karpenter_infra.rules.tags import role_name_problem, tag_problem
 from karpenter_infra.rules.zones import zones_problem
 from karpenter_infra.spec.instances import MIN_VALUES_KEYS
+from karpenter_infra.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from karpenter_infra.spec.scheduling import Taint
@@ -27,7 +33,24 @@ Issues = list[tuple[str, str]]
 
 
 def _labels(labels: Mapping[str, str]) -> Issues:
-    return [(f"labels[{key!r}]", p) for key, value in labels.items() if (p := label_problem(key, value))]
+    # A template label becomes a requirement (core NodeClaimTemplate, NewLabelRequirements): a value no instance
+    # type can carry leaves the pool nothing to launch.
+    return [
+        (f"labels[{key!r}]", p)
+        for key, value in labels.items()
+        if (p := label_problem(key, value) or _never_matches(key, value))
+    ]
+
+
+def _never_matches(key: str, value: str) -> str | None:
+    known = WELL_KNOWN_VALUES.get(key)
+    if known is not None and value not in known:
+        shown = ", ".join(repr(v) for v in sorted(known))
+        return (
+            f"{value!r} is none of {key}'s values ({shown}){did_you_mean(value, known)}: the label becomes a "
+            "requirement no instance type meets"
+        )
+    return value_problem(key, [value])
 
 
 def _annotations(annotations: Mapping[str, str]) -> Issues:

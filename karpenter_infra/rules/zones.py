@@ -36,6 +36,16 @@ def zone_problem(zone: str) -> str | None:
 
 
 @cache
+def zone_id_problem(zone_id: str) -> str | None:
+    """``topology.k8s.aws/zone-id`` values are zone IDs (EC2 DescribeAvailabilityZones ``ZoneId``: ``euw1-az1``)."""
+    if _ZONE_ID.fullmatch(zone_id):
+        return None
+    if region_of(zone_id) is not None:
+        return f"{zone_id!r} is a zone name; give its zone ID (like euw1-az1), or require topology.kubernetes.io/zone"
+    return f"{zone_id!r} is not a zone ID like euw1-az1"
+
+
+@cache
 def zones_problem(zones: Sequence[str], region: str | None = None) -> str | None:
     """Every zone valid, all in one region, and that region ``region`` when one is given (pass a tuple: cached)."""
     for zone in zones:

@@ -47,7 +47,7 @@ def test_windows_not_in_on_a_linux_pool_is_accepted() -> None:
         (
             term("karpenter.k8s.aws/instance-tenancy", "In", ["xdedicated"]),
             "additional_requirements[0].values",
-            "names none of its values (dedicated, default)",
+            "names none of its values ('dedicated', 'default')",
         ),
         (
             term("karpenter.sh/capacity-type", "In", ["on-demand", "xspot"], min_values=2),
