@@ -19,7 +19,7 @@ from karpenter_infra.render.headroom import deployment, namespace, priority_clas
 from karpenter_infra.render.offhours import config_map, cron_job, rbac, scheduled
 from karpenter_infra.spec.automode import Backend
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
-from karpenter_infra.spec.origin import DEFAULTS, is_inherited
+from karpenter_infra.spec.origin import DEFAULTS
 from karpenter_infra.spec.resolve import resolve
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
@@ -143,17 +143,12 @@ class Fleet:
         if not found:
             return found
         groups = {nodegroup_owner(g.name): g for g in self.groups}
-        inherited: dict[str, frozenset[str]] = {}
         out = []
         for finding in found:
             group = groups.get(finding.owner)
-            if group is not None and not finding.origin and " (from " not in finding.field:
-                if finding.owner not in inherited:
-                    inherited[finding.owner] = group.inherited
-                if is_inherited(finding.field, inherited[finding.owner]):
-                    out.append(replace(finding, origin=DEFAULTS))
-                    continue
-            out.append(finding)
+            fresh = not finding.origin and " (from " not in finding.field
+            inherited = group is not None and fresh and group.inherits(finding.field)
+            out.append(replace(finding, origin=DEFAULTS) if inherited else finding)
         return out
 
     def _render(self, group: ResolvedNodeGroup) -> list[Manifest]:

@@ -18,7 +18,7 @@ from karpenter_infra.catalog.warnings import CatalogWarning
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.ledger.core import Severity, Stage, declare
 from karpenter_infra.scheduling.quantity import MEBIBYTE, quantity_or_none
-from karpenter_infra.spec.origin import DEFAULTS, is_inherited, with_origin
+from karpenter_infra.spec.origin import DEFAULTS, with_origin
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 from karpenter_infra.suggest import closest
 
@@ -37,7 +37,7 @@ Notes = list[tuple[str, str, CatalogWarning]]
 
 def located(group: ResolvedNodeGroup, field: str) -> str:
     """``field``, saying ``(from defaults)`` when the group inherited the value it names."""
-    return with_origin(field, DEFAULTS) if is_inherited(field, group.inherited) else field
+    return with_origin(field, DEFAULTS) if group.inherits(field) else field
 
 
 def _fail(group: ResolvedNodeGroup, field: str, problem: str) -> SpecError:

@@ -56,6 +56,26 @@ def inherited_paths(group: NodeGroupSettings, defaults: NodeGroupSettings) -> fr
     return frozenset(paths)
 
 
+def inherits(field: str, group: NodeGroupSettings, defaults: NodeGroupSettings) -> bool:
+    """Whether ``field`` names a value ``group`` took from ``defaults``: ``field in inherited_paths(...)``, or inside
+    one, looking at the one setting the field names (a finding costs a few attribute reads, not every setting)."""
+    cut = min((i for i in (field.find("."), field.find("[")) if i >= 0), default=len(field))
+    name = field[:cut]
+    if name not in _SETTINGS or getattr(defaults, name) is None:
+        return False
+    own = getattr(group, name)
+    if own is None:
+        return True
+    rest = field[cut + 1 :] if cut < len(field) and field[cut] == "." else ""
+    if name in _KEYED and rest:
+        key = rest.split(".", 1)[0].split("[", 1)[0]
+        value = getattr(defaults, name)
+        return key not in own.model_fields_set and key in value.model_fields_set and getattr(value, key) is not None
+    if name in _MAPPINGS:
+        return any(field.startswith(f"{name}[{key!r}]") for key in getattr(defaults, name).keys() - own.keys())
+    return False
+
+
 def is_inherited(field: str, inherited: frozenset[str]) -> bool:
     """Whether ``field`` (``taints[0].effect``, ``instances.cores``) names a value inside an inherited path."""
     if not inherited:

@@ -133,3 +133,12 @@ class ResolvedNodeGroup:
         from karpenter_infra.spec.origin import inherited_paths  # spec.origin reads the settings model
 
         return inherited_paths(*self.layers)
+
+    def inherits(self, field: str) -> bool:
+        """Whether the finding's ``field`` names a value this group inherited from the defaults (cheap: one
+        setting is looked at)."""
+        if self.layers is None:
+            return False
+        from karpenter_infra.spec.origin import inherits
+
+        return inherits(field, *self.layers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from karpenter_infra import Fleet, Instances, NodeGroup, NodeGroupDefaults, SpecError
-from karpenter_infra.spec.origin import inherited_paths, is_inherited
+from karpenter_infra.spec.origin import inherited_paths, inherits, is_inherited
 
 
 def test_inherited_paths_are_the_settings_and_keys_the_group_leaves_to_the_defaults() -> None:
@@ -48,3 +48,29 @@ def test_an_inherited_value_that_draws_a_warning_names_the_defaults() -> None:
     assert warned == {"nodegroup 'web'": "expire_after (from defaults)", "nodegroup 'own'": "expire_after"}
     lines = [str(w) for w in fleet.warnings]
     assert any(line.startswith("nodegroup 'web': expire_after (from defaults): 1m is shorter") for line in lines)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "taints",
+        "taints[0].effect",
+        "labels['tier']",
+        "labels['team']",
+        "instances.categories",
+        "instances.cores",
+        "kubelet.max_pods",
+        "weight",
+        "name",
+    ],
+)
+def test_the_cheap_lookup_agrees_with_the_paths(field: str) -> None:
+    defaults = NodeGroupDefaults(
+        cluster_name="c",
+        taints=[],
+        labels={"team": "a", "tier": "b"},
+        instances=Instances(categories=["m"], cores=[4]),
+        kubelet={"max_pods": 50},
+    )
+    group = NodeGroup(name="web", labels={"team": "web"}, instances=Instances(cores=[8]))
+    assert inherits(field, group, defaults) == is_inherited(field, inherited_paths(group, defaults))
