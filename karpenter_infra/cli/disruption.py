@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, note, user_errors, warn
-from karpenter_infra.errors import SpecError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,6 +29,7 @@ def parse_at(at: str | None, command: str) -> datetime:
     from datetime import UTC, datetime
 
     from karpenter_infra.disruption.budgets import require_aware
+    from karpenter_infra.errors import SpecError
 
     try:
         instant = datetime.fromisoformat(at) if at else datetime.now(UTC)
@@ -47,6 +47,7 @@ def parse_at(at: str | None, command: str) -> datetime:
 def select(groups: Sequence[ResolvedNodeGroup], manifests: Sequence[Manifest], group: str | None) -> list[PoolInput]:
     """The stack's NodePools with their groups, or only ``group``'s (an unknown name is bad input)."""
     from karpenter_infra.disruption.report import PoolInput
+    from karpenter_infra.errors import SpecError
 
     by_pool = {g.nodepool_name: g for g in groups if g.renders_nodepool}
     if group is not None and group not in {g.name for g in by_pool.values()}:
@@ -93,6 +94,7 @@ def disruption(
     from karpenter_infra.disruption import text
     from karpenter_infra.disruption.report import build, document
     from karpenter_infra.disruption.svg import draw
+    from karpenter_infra.errors import SpecError
     from karpenter_infra.paths import output_file, write_text
 
     with user_errors():

@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
-from karpenter_infra.cli.common import err, error, warn
+from karpenter_infra.cli.common import error, note, warn
 
 
 def import_helm_values_command(
@@ -69,7 +68,7 @@ def import_helm_values_command(
         raise typer.Exit(2) from None
     warn(result.warnings)
     for line in result.modernized:
-        err.print(f"modernize: {escape(line)}")
+        note(f"modernize: {line}")
     if import_ids_only:
         sys.stdout.write(json.dumps(result.adopt, indent=2, sort_keys=True) + "\n")
     else:

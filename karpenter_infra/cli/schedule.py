@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, stdout_console, user_errors, warn
-from karpenter_infra.errors import SpecError
 
 
 def schedule(
@@ -26,6 +25,7 @@ def schedule(
     from rich.table import Table
 
     from karpenter_infra.cli.target import resolve
+    from karpenter_infra.errors import SpecError
     from karpenter_infra.schedule import is_up, next_transition
 
     with user_errors():
