@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from karpenter_infra import SpecError
-
 from tests.rules.support import accepted, build, refused_group
 
 
