@@ -45,12 +45,13 @@ StackOption = Annotated[
     typer.Option(
         "--stack",
         "-s",
+        metavar="NAME",
         help="Stack name: reads Pulumi.<stack>.yaml where Pulumi does (next to Pulumi.yaml, in its stackConfigDir, "
         "or in stacks/).",
     ),
 ]
 ProjectOption = Annotated[
-    Path, typer.Option("--project-dir", help="Directory holding Pulumi.yaml.", show_default=False)
+    Path, typer.Option("--project-dir", metavar="DIR", help="Directory holding Pulumi.yaml.", show_default=False)
 ]
 ProgramOption = Annotated[
     str | None,

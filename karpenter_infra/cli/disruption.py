@@ -63,26 +63,46 @@ def select(groups: Sequence[ResolvedNodeGroup], manifests: Sequence[Manifest], g
 
 def disruption(
     stack: StackOption = "dev",
-    group: Annotated[str | None, typer.Option("--group", "-g", help="Only this node group's pools.")] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", "-g", metavar="GROUP", help="Only this node group's pools.")
+    ] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", help="ISO 8601 instant with offset (default: now), e.g. 2026-11-23T21:00+01:00."),
+        typer.Option(
+            "--at", metavar="INSTANT", help="ISO 8601 instant with offset (default: now), e.g. 2026-11-23T21:00+01:00."
+        ),
     ] = None,
     nodes: Annotated[
         int | None,
-        typer.Option("--nodes", min=0, help=f"Nodes per pool to scale percentages against (default: {ASSUMED_NODES})."),
+        typer.Option(
+            "--nodes",
+            metavar="N",
+            min=0,
+            help=f"Nodes per pool to scale percentages against (default: {ASSUMED_NODES}).",
+        ),
     ] = None,
     week: Annotated[bool, typer.Option("--week", help="Show the seven days from --at as a text timeline.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the version 1 JSON document instead.")] = False,
     svg: Annotated[
-        Path | None, typer.Option("--svg", help="Write the week as an SVG picture to this file.", show_default=False)
+        Path | None,
+        typer.Option(
+            "--svg", metavar="FILE", help="Write the week as an SVG picture to this file.", show_default=False
+        ),
     ] = None,
     rollout: Annotated[
         int | None,
-        typer.Option("--rollout", min=0, help="Forecast replacing this many drifted nodes per pool from --at."),
+        typer.Option(
+            "--rollout", metavar="N", min=0, help="Forecast replacing this many drifted nodes per pool from --at."
+        ),
     ] = None,
     replace_minutes: Annotated[
-        int, typer.Option("--replace-minutes", min=1, help="Minutes one replacement takes (launch to old node gone).")
+        int,
+        typer.Option(
+            "--replace-minutes",
+            metavar="MINUTES",
+            min=1,
+            help="Minutes one replacement takes (launch to old node gone).",
+        ),
     ] = 5,
     program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),

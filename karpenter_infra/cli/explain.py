@@ -13,7 +13,7 @@ from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption
 
 def explain(
     stack: StackOption = "dev",
-    group: Annotated[str | None, typer.Option("--group", "-g", help="Only this node group.")] = None,
+    group: Annotated[str | None, typer.Option("--group", "-g", metavar="GROUP", help="Only this node group.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),

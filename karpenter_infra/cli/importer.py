@@ -15,6 +15,7 @@ def import_helm_values_command(
         ...,
         "-f",
         "--file",
+        metavar="FILE",
         help="A values file of the karpenter_nodes chart; repeat in Helm's order (later files win).",
     ),
     python: bool = typer.Option(
@@ -27,6 +28,7 @@ def import_helm_values_command(
     live_values: list[Path] = typer.Option(  # noqa: B008
         [],
         "--live-values",
+        metavar="FILE",
         help="The values the live release was installed with (repeat in Helm's order); implies --report.",
     ),
     import_ids_only: bool = typer.Option(
@@ -39,7 +41,10 @@ def import_helm_values_command(
         "lists each change and whether it replaces nodes or recreates objects.",
     ),
     node_role: str | None = typer.Option(
-        None, "--node-role", help="IAM role for groups whose values name neither IamRole nor IamInstanceProfile."
+        None,
+        "--node-role",
+        metavar="ROLE",
+        help="IAM role for groups whose values name neither IamRole nor IamInstanceProfile.",
     ),
 ) -> None:
     """Import the values of the karpenter_nodes Helm chart (1.1.5) as a typed nodegroup list."""

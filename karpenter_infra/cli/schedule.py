@@ -14,7 +14,9 @@ def schedule(
     stack: StackOption = "dev",
     at: Annotated[
         str | None,
-        typer.Option("--at", help="ISO 8601 instant with offset (default: now), e.g. 2026-11-23T21:00+01:00."),
+        typer.Option(
+            "--at", metavar="INSTANT", help="ISO 8601 instant with offset (default: now), e.g. 2026-11-23T21:00+01:00."
+        ),
     ] = None,
     program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),

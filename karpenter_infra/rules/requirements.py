@@ -89,7 +89,7 @@ def raw_requirement_problems(terms: Sequence[Requirement]) -> Issues:
             found.append((f"additional_requirements[{index}].key", problem))
             continue
         if str(term.operator) != "In" or not term.values:
-            continue
+            continue  # an ``In`` without values is the CRD's refusal (``IN_NEEDS_VALUES``), reported once, there
         if problem := value_problem(key, term.values):
             found.append((f"additional_requirements[{index}].values", problem))
             continue
