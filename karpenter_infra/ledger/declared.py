@@ -210,7 +210,7 @@ DECLARED: tuple[tuple[str, Severity, Stage, str, str, Any], ...] = (
         G,
         CORE + "pkg/apis/v1/nodepool.go requirements XValidation (an In needs a value)",
         "capacity_types or operating_systems left empty after merging",
-        resolve._instances,
+        resolve._resolve_instances,
     ),
     (
         "include-exclude-overlap",
@@ -218,7 +218,7 @@ DECLARED: tuple[tuple[str, Severity, Stage, str, str, Any], ...] = (
         G,
         "ours: a family (size) both included and excluded; names where each came from",
         "a family or size in both the include and the exclude list",
-        resolve._instances,
+        resolve._resolve_instances,
     ),
     (
         "duplicate-taint",
