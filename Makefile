@@ -73,6 +73,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/fleet.py
 	$(BIN)/python benchmarks/simulate.py
+	$(BIN)/python benchmarks/cli.py
 
 ## Regenerate the golden manifests the render tests compare against; review the YAML diff.
 goldens: $(STAMP)

@@ -88,7 +88,7 @@ class NodePoolSet(nodepools.NodePoolSet):
 
     def __init__(self, name: str, args: NodePoolSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         fleet = _fleet(args["nodegroup_defaults"], args["nodegroups"], _known(args["node_role"], "nodeRole"))
-        super().__init__(name, fleet.manifests(), kubeconfig=args["kubeconfig"], opts=opts)
+        super().__init__(name, fleet, kubeconfig=args["kubeconfig"], opts=opts)
 
 
 class InterruptionQueueArgs(TypedDict):

@@ -15,8 +15,12 @@ catalog_app = typer.Typer(no_args_is_help=True, add_completion=False, help="The 
 
 @catalog_app.command("refresh")
 def refresh(
-    region: Annotated[str, typer.Option("--region", "-r", help="AWS region to describe, e.g. eu-west-1.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")] = None,
+    region: Annotated[
+        str, typer.Option("--region", "-r", metavar="REGION", help="AWS region to describe, e.g. eu-west-1.")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", metavar="FILE", help="File to write (default: stdout).")
+    ] = None,
 ) -> None:
     """Write the region's catalog from EC2 DescribeInstanceTypes and the Pricing API (needs AWS credentials)."""
     from karpenter_infra.catalog.data_format import dump

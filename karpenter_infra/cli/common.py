@@ -1,38 +1,57 @@
 """What every command shares: the one stderr console, the one stdout console builder, errors and shared options.
 
-Commands import their heavy dependencies inside the command function: ``--help`` must not pay for them.
+Commands import their heavy dependencies inside the command function: ``--help`` must not pay for them. So this
+module, which every command imports, imports only typer at the top: rich (a tenth of a second) loads with the first
+line printed, pydantic with the first error caught. ``tests/cli/test_startup.py`` holds it to that.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from karpenter_infra.errors import SpecError
 from karpenter_infra.safe_text import printable
 
-# soft_wrap: errors name files and fields; a line break inside a path breaks grep and CI log search.
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from karpenter_infra.errors import SpecError
+
+
+@functools.cache
+def err() -> Console:
+    """The one stderr console. soft_wrap: errors name files and fields; a line break inside a path breaks grep and
+    CI log search."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
 
 StackOption = Annotated[
     str,
     typer.Option(
         "--stack",
         "-s",
+        metavar="NAME",
         help="Stack name: reads Pulumi.<stack>.yaml where Pulumi does (next to Pulumi.yaml, in its stackConfigDir, "
         "or in stacks/).",
     ),
 ]
 ProjectOption = Annotated[
-    Path, typer.Option("--project-dir", help="Directory holding Pulumi.yaml.", show_default=False)
+    Path, typer.Option("--project-dir", metavar="DIR", help="Directory holding Pulumi.yaml.", show_default=False)
 ]
 ProgramOption = Annotated[
     str | None,
@@ -48,13 +67,15 @@ ProgramOption = Annotated[
 
 def stdout_console() -> Console:
     """The console for tables on stdout: a terminal keeps its own width; piped (CI logs), wide enough for names."""
+    from rich.console import Console
+
     return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def error(message: str) -> None:
     """One ``error:`` line per line of the message: a multi-problem report reads as one problem per line."""
     for line in message.splitlines() or [""]:
-        err.print(f"[bold red]error:[/] {escape(printable(line))}")
+        err().print(f"[bold red]error:[/] {_escape(printable(line))}")
 
 
 def fail(exc: SpecError) -> NoReturn:
@@ -68,6 +89,7 @@ def user_errors() -> Iterator[None]:
     ends here as one line and exit status 2."""
     from pydantic import ValidationError
 
+    from karpenter_infra.errors import SpecError
     from karpenter_infra.locate import located
 
     try:
@@ -80,12 +102,12 @@ def user_errors() -> Iterator[None]:
 
 def note(message: str) -> None:
     """A line of progress on stderr (``wrote out/x.yaml``): paths and names echoed as text, never as markup."""
-    err.print(escape(printable(message)))
+    err().print(_escape(printable(message)))
 
 
 def warn(findings: Iterable[object]) -> None:
     for finding in findings:
-        err.print(f"[yellow]warning:[/] {escape(printable(str(finding)))}")
+        err().print(f"[yellow]warning:[/] {_escape(printable(str(finding)))}")
 
 
 def _show_warning(

@@ -11,8 +11,8 @@ from karpenter_infra.cli.common import note, user_errors
 
 
 def dashboards(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the dashboard JSON files.")],
-    datasource: Annotated[str, typer.Option(help="Grafana data source uid.")] = "prometheus",
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Directory for the dashboard JSON files.")],
+    datasource: Annotated[str, typer.Option(metavar="UID", help="Grafana data source uid.")] = "prometheus",
 ) -> None:
     """Write the Grafana dashboards (per node group, controller) as JSON files, for provisioning or import."""
     import json

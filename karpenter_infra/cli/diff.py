@@ -25,7 +25,7 @@ EXIT_REPLACES_NODES = 3
 
 def diff(
     stack: StackOption = "dev",
-    base: Annotated[str, typer.Option("--base", help="Git revision to compare with.")] = "HEAD",
+    base: Annotated[str, typer.Option("--base", metavar="REVISION", help="Git revision to compare with.")] = "HEAD",
     exit_code: Annotated[
         bool,
         typer.Option(
@@ -39,6 +39,7 @@ def diff(
         typer.Option(
             "--workloads",
             "-w",
+            metavar="PATH",
             help="Also simulate these workloads on base and head and list those whose placement changes; with "
             f"--exit-code, exit {EXIT_REPLACES_NODES} when a workload becomes pending.",
         ),
@@ -47,6 +48,7 @@ def diff(
         int | None,
         typer.Option(
             "--nodes",
+            metavar="N",
             min=1,
             help="Nodes per pool: estimate when a change that replaces nodes has replaced them all, under the "
             "pool's disruption budgets (see `karpenter-infra disruption --rollout`).",
@@ -54,10 +56,14 @@ def diff(
         ),
     ] = None,
     at: Annotated[
-        str | None, typer.Option("--at", help="With --nodes: when the roll-out starts (ISO 8601, default now).")
+        str | None,
+        typer.Option("--at", metavar="INSTANT", help="With --nodes: when the roll-out starts (ISO 8601, default now)."),
     ] = None,
     replace_minutes: Annotated[
-        int, typer.Option("--replace-minutes", min=1, help="With --nodes: minutes one replacement takes.")
+        int,
+        typer.Option(
+            "--replace-minutes", metavar="MINUTES", min=1, help="With --nodes: minutes one replacement takes."
+        ),
     ] = 5,
     program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, note, user_errors, warn
-from karpenter_infra.errors import SpecError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,6 +29,7 @@ def parse_at(at: str | None, command: str) -> datetime:
     from datetime import UTC, datetime
 
     from karpenter_infra.disruption.budgets import require_aware
+    from karpenter_infra.errors import SpecError
 
     try:
         instant = datetime.fromisoformat(at) if at else datetime.now(UTC)
@@ -47,6 +47,7 @@ def parse_at(at: str | None, command: str) -> datetime:
 def select(groups: Sequence[ResolvedNodeGroup], manifests: Sequence[Manifest], group: str | None) -> list[PoolInput]:
     """The stack's NodePools with their groups, or only ``group``'s (an unknown name is bad input)."""
     from karpenter_infra.disruption.report import PoolInput
+    from karpenter_infra.errors import SpecError
 
     by_pool = {g.nodepool_name: g for g in groups if g.renders_nodepool}
     if group is not None and group not in {g.name for g in by_pool.values()}:
@@ -62,26 +63,46 @@ def select(groups: Sequence[ResolvedNodeGroup], manifests: Sequence[Manifest], g
 
 def disruption(
     stack: StackOption = "dev",
-    group: Annotated[str | None, typer.Option("--group", "-g", help="Only this node group's pools.")] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", "-g", metavar="GROUP", help="Only this node group's pools.")
+    ] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", help="ISO 8601 instant with offset (default: now), e.g. 2026-11-23T21:00+01:00."),
+        typer.Option(
+            "--at", metavar="INSTANT", help="ISO 8601 instant with offset (default: now), e.g. 2026-11-23T21:00+01:00."
+        ),
     ] = None,
     nodes: Annotated[
         int | None,
-        typer.Option("--nodes", min=0, help=f"Nodes per pool to scale percentages against (default: {ASSUMED_NODES})."),
+        typer.Option(
+            "--nodes",
+            metavar="N",
+            min=0,
+            help=f"Nodes per pool to scale percentages against (default: {ASSUMED_NODES}).",
+        ),
     ] = None,
     week: Annotated[bool, typer.Option("--week", help="Show the seven days from --at as a text timeline.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the version 1 JSON document instead.")] = False,
     svg: Annotated[
-        Path | None, typer.Option("--svg", help="Write the week as an SVG picture to this file.", show_default=False)
+        Path | None,
+        typer.Option(
+            "--svg", metavar="FILE", help="Write the week as an SVG picture to this file.", show_default=False
+        ),
     ] = None,
     rollout: Annotated[
         int | None,
-        typer.Option("--rollout", min=0, help="Forecast replacing this many drifted nodes per pool from --at."),
+        typer.Option(
+            "--rollout", metavar="N", min=0, help="Forecast replacing this many drifted nodes per pool from --at."
+        ),
     ] = None,
     replace_minutes: Annotated[
-        int, typer.Option("--replace-minutes", min=1, help="Minutes one replacement takes (launch to old node gone).")
+        int,
+        typer.Option(
+            "--replace-minutes",
+            metavar="MINUTES",
+            min=1,
+            help="Minutes one replacement takes (launch to old node gone).",
+        ),
     ] = 5,
     program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),
@@ -93,6 +114,7 @@ def disruption(
     from karpenter_infra.disruption import text
     from karpenter_infra.disruption.report import build, document
     from karpenter_infra.disruption.svg import draw
+    from karpenter_infra.errors import SpecError
     from karpenter_infra.paths import output_file, write_text
 
     with user_errors():

@@ -9,12 +9,11 @@ from typing import Annotated
 import typer
 
 from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, stdout_console, user_errors
-from karpenter_infra.errors import SpecError
 
 
 def explain(
     stack: StackOption = "dev",
-    group: Annotated[str | None, typer.Option("--group", "-g", help="Only this node group.")] = None,
+    group: Annotated[str | None, typer.Option("--group", "-g", metavar="GROUP", help="Only this node group.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),
@@ -24,6 +23,7 @@ def explain(
 
     from karpenter_infra.catalog.explain import explain_data, render
     from karpenter_infra.cli.target import resolve
+    from karpenter_infra.errors import SpecError
 
     with user_errors():  # one line, exit 2, the message printed as written (never read as console markup)
         # The one validation path: what plan refuses (a fleet for another cluster...) explain refuses too. Its

@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
-from karpenter_infra.cli.common import err, error, warn
+from karpenter_infra.cli.common import error, note, warn
 
 
 def import_helm_values_command(
@@ -16,6 +15,7 @@ def import_helm_values_command(
         ...,
         "-f",
         "--file",
+        metavar="FILE",
         help="A values file of the karpenter_nodes chart; repeat in Helm's order (later files win).",
     ),
     python: bool = typer.Option(
@@ -28,6 +28,7 @@ def import_helm_values_command(
     live_values: list[Path] = typer.Option(  # noqa: B008
         [],
         "--live-values",
+        metavar="FILE",
         help="The values the live release was installed with (repeat in Helm's order); implies --report.",
     ),
     import_ids_only: bool = typer.Option(
@@ -40,7 +41,10 @@ def import_helm_values_command(
         "lists each change and whether it replaces nodes or recreates objects.",
     ),
     node_role: str | None = typer.Option(
-        None, "--node-role", help="IAM role for groups whose values name neither IamRole nor IamInstanceProfile."
+        None,
+        "--node-role",
+        metavar="ROLE",
+        help="IAM role for groups whose values name neither IamRole nor IamInstanceProfile.",
     ),
 ) -> None:
     """Import the values of the karpenter_nodes Helm chart (1.1.5) as a typed nodegroup list."""
@@ -69,7 +73,7 @@ def import_helm_values_command(
         raise typer.Exit(2) from None
     warn(result.warnings)
     for line in result.modernized:
-        err.print(f"modernize: {escape(line)}")
+        note(f"modernize: {line}")
     if import_ids_only:
         sys.stdout.write(json.dumps(result.adopt, indent=2, sort_keys=True) + "\n")
     else:

@@ -14,7 +14,8 @@ from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption
 def render(
     stack: StackOption = "dev",
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write one file per object and a kustomization here.")
+        Path | None,
+        typer.Option("--out", "-o", metavar="DIR", help="Write one file per object and a kustomization here."),
     ] = None,
     program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),

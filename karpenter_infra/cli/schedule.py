@@ -8,14 +8,15 @@ from typing import Annotated
 import typer
 
 from karpenter_infra.cli.common import ProgramOption, ProjectOption, StackOption, stdout_console, user_errors, warn
-from karpenter_infra.errors import SpecError
 
 
 def schedule(
     stack: StackOption = "dev",
     at: Annotated[
         str | None,
-        typer.Option("--at", help="ISO 8601 instant with offset (default: now), e.g. 2026-11-23T21:00+01:00."),
+        typer.Option(
+            "--at", metavar="INSTANT", help="ISO 8601 instant with offset (default: now), e.g. 2026-11-23T21:00+01:00."
+        ),
     ] = None,
     program: ProgramOption = None,
     project_dir: ProjectOption = Path("."),
@@ -26,6 +27,7 @@ def schedule(
     from rich.table import Table
 
     from karpenter_infra.cli.target import resolve
+    from karpenter_infra.errors import SpecError
     from karpenter_infra.schedule import is_up, next_transition
 
     with user_errors():

@@ -28,6 +28,7 @@ WorkloadsOption = Annotated[
     typer.Option(
         "--workloads",
         "-w",
+        metavar="PATH",
         help="A multi-document YAML file, or a directory of them (*.yaml, *.yml, recursively). Repeatable.",
     ),
 ]

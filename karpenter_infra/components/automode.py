@@ -196,7 +196,7 @@ def deploy_auto_mode(
     )
     NodePoolSet(
         f"{name}-fleet",
-        fleet.manifests(),
+        fleet,
         node_role_name=platform.node_role_name,
         node_role_output=node_role.name,
         # The NodeClass CRDs exist once the cluster runs Auto Mode; nodes can join once their access exists.

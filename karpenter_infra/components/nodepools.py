@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -11,6 +11,10 @@ import pulumi_kubernetes as k8s
 from karpenter_infra.adoption import check_adopt, resource_name
 from karpenter_infra.backends import NODE_CLASS_KINDS
 from karpenter_infra.components.base import child, token
+from karpenter_infra.errors import SpecError
+from karpenter_infra.fleet import Fleet
+from karpenter_infra.karpenter.validate import ManifestError, validate_manifest
+from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 
 __all__ = ["NodePoolSet", "references", "resource_name"]
 
@@ -32,7 +36,12 @@ _NODE_CLASS_REF = ["spec.template.spec.nodeClassRef.group", "spec.template.spec.
 
 
 class NodePoolSet(pulumi.ComponentResource):
-    """NodePools, EC2NodeClasses and headroom objects of one fleet.
+    """NodePools, EC2NodeClasses, headroom and off-hours objects of one fleet.
+
+    ``fleet`` is a ``Fleet``, or the node groups themselves with their ``defaults``: then the ``Fleet`` is built
+    here, so a program that uses this component alone gets every check that applies to a fleet (the group and fleet
+    rules, the instance-type catalog) with the CLI's one-line errors, before any resource is registered. A list of
+    manifests (dicts) is registered as given, once the NodePools and EC2NodeClasses among them pass the CRD mirror.
 
     EC2NodeClasses that use the platform's node role take the role name from the IAM component's output, so Pulumi
     knows they depend on it; everything else is the validated manifest, unchanged.
@@ -43,8 +52,10 @@ class NodePoolSet(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        manifests: Sequence[dict[str, Any]],
+        fleet: Fleet | Sequence[NodeGroup] | Sequence[dict[str, Any]],
         *,
+        defaults: NodeGroupDefaults | None = None,
+        omit: Collection[tuple[str, str]] = (),
         node_role_name: str | None = None,
         node_role_output: pulumi.Input[str] | None = None,
         depends_on: Sequence[pulumi.Resource] = (),
@@ -54,11 +65,24 @@ class NodePoolSet(pulumi.ComponentResource):
         delete_adopted: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """``adopt``: resource name -> id of a live object to import instead of create (what
+        """``defaults``: the cluster-wide settings of ``fleet`` when it is a list of node groups. ``omit``: (kind,
+        name) of rendered objects another component creates (the release's namespace). ``node_role_name``: the role
+        groups that name none use. ``adopt``: resource name -> id of a live object to import instead of create (what
         ``import-helm-values`` writes as ``ADOPT``). Adopted objects are kept on ``pulumi destroy`` unless
         ``delete_adopted``: the stack did not create them, so it does not take them away."""
-        check_adopt(manifests, adopt or {})  # before anything is registered
+        # Every check runs before the first resource is registered: a bad list never half-deploys.
+        built: Fleet | None = None
+        if isinstance(fleet, Fleet):
+            manifests = fleet.manifests()
+        else:
+            built = fleet_of(fleet, defaults, node_role_name)
+            manifests = built.manifests() if built is not None else checked_manifests(fleet)
+        manifests = [m for m in manifests if (m["kind"], m["metadata"]["name"]) not in omit]
+        check_adopt(manifests, adopt or {})
         super().__init__(token("NodePoolSet"), name, None, opts)
+        if built is not None:  # a Fleet handed in is its builder's to report (KarpenterPlatform logs its warnings)
+            for finding in built.warnings:
+                pulumi.log.warn(str(finding), resource=self)
         if kubeconfig is not None and provider is None:
             # Standalone: the provider is the component's own child, so it is created and deleted with the fleet.
             provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child(self))
@@ -84,6 +108,34 @@ class NodePoolSet(pulumi.ComponentResource):
             names.append(resource_name(manifest))
         self.resource_names = pulumi.Output.from_input(sorted(names))
         self.register_outputs({"resource_names": self.resource_names})
+
+
+def fleet_of(
+    fleet: Sequence[NodeGroup] | Sequence[dict[str, Any]], defaults: NodeGroupDefaults | None, node_role: str | None
+) -> Fleet | None:
+    """The ``Fleet`` of a list of node groups, built here (which runs their checks); ``None`` for manifests."""
+    groups = [g for g in fleet if isinstance(g, NodeGroup)]
+    if defaults is None:
+        if groups:
+            raise SpecError.one("NodePoolSet", "defaults", "node groups need their NodeGroupDefaults (cluster_name...)")
+        return None
+    if len(groups) != len(fleet):
+        raise SpecError.one("NodePoolSet", "fleet", "defaults go with node groups, not with manifests")
+    return Fleet(defaults, groups, node_role=node_role)
+
+
+def checked_manifests(manifests: Sequence[Any]) -> list[dict[str, Any]]:
+    """Manifests not rendered by a ``Fleet``: each NodePool and EC2NodeClass through the CRD mirror, every problem
+    of every object reported at once, as ``Fleet`` reports its own."""
+    issues: list[tuple[str, str]] = []
+    for manifest in manifests:
+        try:
+            validate_manifest(manifest)
+        except ManifestError as exc:
+            issues += [(f"{exc.kind} {exc.name}: {path}", message) for path, message in exc.issues]
+    if issues:
+        raise SpecError("NodePoolSet manifests", issues)
+    return list(manifests)
 
 
 def references(manifest: dict[str, Any]) -> set[tuple[str, str]]:

@@ -148,8 +148,9 @@ class KarpenterPlatform(pulumi.ComponentResource):
         )
         NodePoolSet(
             f"{name}-fleet",
+            fleet,
             # The release creates its own namespace; the fleet must not create it a second time.
-            [m for m in fleet.manifests() if (m["kind"], m["metadata"]["name"]) != ("Namespace", karpenter.namespace)],
+            omit=[("Namespace", karpenter.namespace)],
             node_role_name=platform.node_role_name,
             # Set exactly when a node class uses the role, so it is never None where it is read.
             node_role_output=cast("pulumi.Output[str]", iam.node_role_name)

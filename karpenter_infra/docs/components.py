@@ -40,7 +40,9 @@ def component_section(component: type[pulumi.ComponentResource]) -> str:
     source = inspect.getsource(component)
     tokens = _TOKEN.findall(source)
     lines = [f"## {component.__name__}", ""]
-    lines.append(f"`from {component.__module__} import {component.__name__}`")
+    # The package's name when it exports the component (every public one): the import a user writes.
+    home = package.__name__ if component.__name__ in package.__all__ else component.__module__
+    lines.append(f"`from {home} import {component.__name__}`")
     if tokens:
         lines[-1] += f" · type token `karpenter-infra:index:{tokens[0]}`"
     lines.append("")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from karpenter_infra import Fleet, Headroom, HeadroomPriorityClass, NodeGroup, NodeGroupDefaults, SpecError
+from karpenter_infra import Fleet, Headroom, HeadroomPriorityClass, Instances, NodeGroup, NodeGroupDefaults, SpecError
 from karpenter_infra.adoption import import_ids, resource_name
 from karpenter_infra.components.nodepools import NodePoolSet
 from karpenter_infra.components.platform import KarpenterPlatform
@@ -153,3 +153,78 @@ def test_a_stale_adopt_key_is_refused_before_anything_is_registered(monkeypatch:
             lambda: KarpenterPlatform("karpenter", stack.platform, stack.fleet(), adopt={"nodepool-gone-amd64": "x"})
         )
     assert list(seen) == ["karpenter-infra-dev"]  # the stack itself, which the runtime registers; nothing else
+
+
+STANDALONE = NodeGroupDefaults(cluster_name="c")
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        # a group rule (the group reference resolves), with the CLI's "did you mean"
+        (
+            [NodeGroup(name="web", node_class="gpus"), NodeGroup(name="gpu")],
+            "nodegroup 'web': node_class: no node group named 'gpus' (did you mean 'gpu'?)",
+        ),
+        # a fleet rule
+        ([NodeGroup(name="web"), NodeGroup(name="web")], "nodegroup 'web': name: appears more than once"),
+        # the catalog check
+        (
+            [NodeGroup(name="web", instances=Instances(cores=[3]))],
+            "nodegroup 'web': instances.cores: '3' is no instance-cpu of any instance type in the catalog",
+        ),
+    ],
+    ids=["group-rule", "fleet-rule", "catalog"],
+)
+def test_node_groups_given_to_nodepoolset_alone_are_checked_before_anything_is_registered(
+    monkeypatch: pytest.MonkeyPatch, groups: list[NodeGroup], message: str
+) -> None:
+    """A program that uses only NodePoolSet (Karpenter installed by someone else) gets the checks the platform runs
+    on a fleet, as the same one-line errors, and a bad list registers nothing."""
+    seen = _recorded(monkeypatch)
+    with pytest.raises(SpecError) as caught:
+        mocks.run_program(
+            lambda: NodePoolSet("fleet", groups, defaults=STANDALONE, node_role_name="nodes", kubeconfig="{}")
+        )
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+    assert list(seen) == ["karpenter-infra-dev"]  # the stack itself, which the runtime registers; nothing else
+
+
+def test_node_groups_given_to_nodepoolset_alone_register_the_fleet_and_log_its_warnings() -> None:
+    # A narrow spot pool: the catalog warns about it.
+    groups = [
+        NodeGroup(name="web", headroom=[Headroom(size="small")]),
+        NodeGroup(name="gpu", instances=Instances(capacity_types=["spot"], categories=["p"])),
+    ]
+    expected = Fleet(STANDALONE, groups, node_role="nodes")
+    assert expected.warnings
+    result = mocks.run_program(lambda: NodePoolSet("fleet", groups, defaults=STANDALONE, node_role_name="nodes"))
+    registered = sorted(r.name for r in result.resources if (r.parent or "").endswith("::fleet"))
+    assert registered == sorted(resource_name(m) for m in expected.manifests())
+    assert result.warnings == [str(w) for w in expected.warnings]
+
+
+def test_node_groups_without_their_defaults_are_refused() -> None:
+    with pytest.raises(SpecError, match=r"^NodePoolSet: defaults: node groups need their NodeGroupDefaults"):
+        mocks.run_program(lambda: NodePoolSet("fleet", [NodeGroup(name="web")]))
+
+
+def test_hand_written_manifests_pass_the_crd_mirror_before_anything_is_registered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    manifests = Fleet(STANDALONE, [NodeGroup(name="web")], node_role="nodes").manifests()
+    pool = next(m for m in manifests if m["kind"] == "NodePool")
+    pool["spec"]["disruption"]["consolidationPolicy"] = "Sometimes"
+    seen = _recorded(monkeypatch)
+    with pytest.raises(SpecError, match=r"^NodePoolSet manifests: NodePool web-amd64: spec\.disruption\.consol"):
+        mocks.run_program(lambda: NodePoolSet("fleet", manifests))
+    assert list(seen) == ["karpenter-infra-dev"]
+
+
+def test_omit_leaves_out_an_object_another_component_creates() -> None:
+    defaults = NodeGroupDefaults(cluster_name="c", headroom_namespace="capacity")
+    fleet = Fleet(defaults, [NodeGroup(name="web", headroom=[Headroom(size="small")])], node_role="nodes")
+    assert "namespace-capacity" in {resource_name(m) for m in fleet.manifests()}
+    result = mocks.run_program(lambda: NodePoolSet("fleet", fleet, omit=[("Namespace", "capacity")]))
+    assert "namespace-capacity" not in {r.name for r in result.resources}
