@@ -94,11 +94,12 @@ catalog: $(STAMP)
 
 ## Karpenter's own code as the oracle (docs/real-parts.md): conformance/ is a Go program built against the pinned
 ## karpenter-provider-aws and sigs.k8s.io/karpenter modules (the pin lives in conformance/go.mod only). It is built
-## once into .tools/ and rebuilt when its go.mod, go.sum or sources change. Go 1.26 builds it; were a pinned module
-## to need a newer Go, `export GOTOOLCHAIN=go1.27.3` is the one approved way (the go command then fetches that
-## toolchain from the module proxy). The build is niced and capped at two packages at a time: the machine is shared.
+## once into .tools/ and rebuilt when its go.mod, go.sum or sources change. The v1.14.3 modules need Go >= 1.26.10
+## and the machine has 1.26.8, so every Go step runs with GOTOOLCHAIN=go1.27.3: the one approved way, the go command
+## fetches that toolchain from the module proxy (about 76 MB, once per machine). The build is niced and capped at two
+## packages at a time: the machine is shared.
 GO ?= go
-GOTOOLCHAIN ?= local
+GOTOOLCHAIN ?= go1.27.3
 export GOTOOLCHAIN
 CONFORMANCE := $(TOOLS)/bin/conformance
 CONFORMANCE_REF := $(TOOLS)/conformance/reference
