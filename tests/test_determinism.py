@@ -66,3 +66,20 @@ def test_changing_one_group_changes_only_its_objects() -> None:
         m for m in after["jobs"] if m["kind"] != "NodePool"
     ]
     assert pool_before != pool_after
+
+
+def _containers(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [value, *(c for v in value.values() for c in _containers(v))]
+    if isinstance(value, list):
+        return [value, *(c for v in value for c in _containers(v))]
+    return []
+
+
+def test_no_two_places_in_the_output_are_one_object() -> None:
+    """Groups share resolved values (one per distinct input); editing one manifest must not edit another."""
+    groups = [NodeGroup(name=name, labels={"team": "a"}, instances={"cores": [4, 8]}) for name in ("a", "b", "c")]
+    fleet = Fleet(NodeGroupDefaults(cluster_name="t", instances={"categories": ["m"]}), groups, node_role="R")
+    for output in (fleet.manifests(), list(fleet.manifests_by_group().values())):
+        containers = _containers(output)
+        assert len({id(c) for c in containers}) == len(containers)

@@ -16,7 +16,7 @@ NODECLASS_KIND = "EC2NodeClass"
 def _requirement(key: str, operator: str, values: list[str] | None = None) -> dict[str, Any]:
     term: dict[str, Any] = {"key": key, "operator": operator}
     if values is not None:
-        term["values"] = values
+        term["values"] = list(values)  # a copy: groups share resolved lists, manifests must not share them
     return term
 
 

@@ -11,7 +11,9 @@ callables and methods that change data. It does not bound work or memory, so thi
 - **output**: at most ``MAX_OUTPUT`` characters (EC2 takes 16 KB of user data);
 - **work**: at most ``MAX_STEPS`` steps, counted as template lines executed (a ``sys.settrace`` counter on the
   template's own code), one per Python call the render makes, the length of every ``range`` and a share of the
-  data each operator, filter or method reads: nested loops, exponential macros and loops over large values stop;
+  data each operator, filter or method reads: nested loops, exponential macros and loops over large values stop.
+  A template of fixed work (no loop, call, filter, test, operator or macro, and at most ``MAX_FIXED_WORK_NODES``
+  nodes) cannot come near the bound, so it renders without the counter, which is most of a small render's cost;
 - **recursion**: Python's own limit, reported as a template error;
 - ``random`` and ``lipsum`` are gone: the same input renders the same bytes.
 """
@@ -22,10 +24,12 @@ import functools
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Concat, EvalContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
@@ -35,6 +39,9 @@ MAX_OUTPUT = 65_536
 MAX_STEPS = 200_000
 MAX_INT_BITS = 64_000
 TEMPLATE_FILE = "<template>"
+#: A fixed-work template this small makes a few thousand steps at most (each node a few calls and lines; the sandbox
+#: tests measure the largest), far below ``MAX_STEPS``.
+MAX_FIXED_WORK_NODES = 2_000
 
 # Digits in a %-format or str.format spec (a width or precision) that would make a value past the bound.
 _SPEC_NUMBER = re.compile(r"\d{7,}")
@@ -283,6 +290,47 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return _check(super().call(__context, __obj, *args, **kwargs), f"the result of {name or 'a call'}")
 
 
+#: Nodes whose render does the same small work whatever the data: each runs at most once (no loop, macro or
+#: recursion) and makes a fixed number of Python calls (no call, filter, test or operator, whose cost grows with the
+#: values they read). Exact types: a subclass may compile to something else.
+_FIXED_WORK: frozenset[type[nodes.Node]] = frozenset(
+    {
+        nodes.Template,
+        nodes.Output,
+        nodes.TemplateData,
+        nodes.Const,
+        nodes.Name,
+        nodes.Getattr,
+        nodes.Getitem,
+        nodes.If,
+        nodes.CondExpr,
+        nodes.Compare,
+        nodes.Operand,
+        nodes.Not,
+        nodes.And,
+        nodes.Or,
+        nodes.Concat,
+        nodes.Assign,
+    }
+)
+
+
+@dataclass(frozen=True)
+class BoundedTemplate:
+    template: jinja2.Template
+    #: Whether its steps are counted; ``False`` for a small template of fixed work, which cannot reach the bound.
+    counted: bool
+
+
+def compile_bounded(env: BoundedSandbox, source: str) -> BoundedTemplate:
+    """``source`` compiled in ``env`` (raising what ``from_string`` raises), and whether its work must be counted."""
+    template = env.from_string(source)
+    root = env.parse(source)
+    found: list[nodes.Node] = [root, *root.find_all(nodes.Node)]
+    fixed = len(found) <= MAX_FIXED_WORK_NODES and all(type(node) in _FIXED_WORK for node in found)
+    return BoundedTemplate(template, counted=not fixed)
+
+
 def _tracer(frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
     _charge(1)  # every Python call a render makes (a macro costs a few of jinja's), then each template line
     return _line_tracer if frame.f_code.co_filename == TEMPLATE_FILE else None
@@ -294,15 +342,16 @@ def _line_tracer(frame: FrameType, event: str, arg: Any) -> Callable[..., Any] |
     return _line_tracer
 
 
-def render_bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
-    """``template`` rendered within the bounds; raises ``TemplateBoundError`` past one of them."""
+def render_bounded(bounded: BoundedTemplate, context: dict[str, Any]) -> str:
+    """``bounded`` rendered within the bounds; raises ``TemplateBoundError`` past one of them."""
     previous = sys.gettrace()
     _budget.append(_Budget())
-    sys.settrace(_tracer)
+    if bounded.counted:
+        sys.settrace(_tracer)
     try:
         pieces: list[str] = []
         size = 0
-        for piece in template.generate(context):
+        for piece in bounded.template.generate(context):
             size += len(piece)
             if size > MAX_OUTPUT:
                 raise TemplateBoundError(f"the output would be longer than {MAX_OUTPUT} characters")
@@ -311,5 +360,6 @@ def render_bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
     except RecursionError:
         raise TemplateBoundError("recursion too deep (a macro that calls itself without end?)") from None
     finally:
-        sys.settrace(previous)
+        if bounded.counted:
+            sys.settrace(previous)
         _budget.pop()

@@ -19,7 +19,13 @@ from jinja2 import nodes
 from pydantic import BaseModel
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
-from karpenter_infra.render.sandbox import BoundedSandbox, TemplateBoundError, render_bounded
+from karpenter_infra.render.sandbox import (
+    BoundedSandbox,
+    BoundedTemplate,
+    TemplateBoundError,
+    compile_bounded,
+    render_bounded,
+)
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
 # Sandboxed: a nodegroup list may come from another team (or a multi-language program's plain input), and a
@@ -33,8 +39,8 @@ _MAX_PROBLEM = 200
 
 
 @cache
-def _template(source: str) -> jinja2.Template:
-    return _ENV.from_string(source)
+def _template(source: str) -> BoundedTemplate:
+    return compile_bounded(_ENV, source)
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})

@@ -62,8 +62,8 @@ def raw_requirement_problems(terms: Sequence[Requirement]) -> Issues:
             found.append((f"additional_requirements[{index}].key", problem))
             continue
         known = WELL_KNOWN_VALUES.get(key)
-        if known is None or str(term.operator) != "In":
-            continue
+        if known is None or str(term.operator) != "In" or not term.values:
+            continue  # an ``In`` without values is the CRD's refusal (``IN_NEEDS_VALUES``), reported once, there
         valid = [v for v in term.values if v in known]
         if not valid:
             found.append(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import cache
+from typing import Any
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.ledger.core import Collector
-from karpenter_infra.spec.instances import Architecture
+from karpenter_infra.spec.instances import Architecture, Instances
 from karpenter_infra.spec.library_defaults import (
     LIBRARY_DEFAULTS,
     LIBRARY_INSTANCE_VALUES,
@@ -45,10 +46,55 @@ _LAYERS = ("library", "defaults", "group")
 
 
 def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstances:
+    """Resolved once per distinct input: a fleet's groups share a handful of instance shapes.
+
+    Shared, so whoever puts one of its lists into a manifest copies it (``render/nodepool.py``).
+    """
+    family = pick("ami_family", group, defaults, LIBRARY_DEFAULTS)
+    try:
+        key = (_layer_key(defaults.instances), _layer_key(group.instances), family)
+        found = _RESOLVED_INSTANCES.get(key)
+    except TypeError:  # an unhashable value: resolve without remembering
+        return _resolve_instances(group.name, defaults.instances, group.instances, family)
+    if found is None:
+        found = _resolve_instances(group.name, defaults.instances, group.instances, family)
+        if len(_RESOLVED_INSTANCES) >= _MAX_REMEMBERED:
+            _RESOLVED_INSTANCES.clear()
+        _RESOLVED_INSTANCES[key] = found
+    return found
+
+
+_RESOLVED_INSTANCES: dict[Hashable, ResolvedInstances] = {}
+_MAX_REMEMBERED = 1024
+
+
+def _layer_key(layer: Instances | None) -> Hashable:
+    """What ``_resolve_instances`` reads of a layer: its set, non-``None`` fields, with each value's type (``1`` and
+    ``True`` render differently)."""
+    if layer is None:
+        return None
+    return tuple(
+        (name, _typed(value)) for name in sorted(layer.model_fields_set) if (value := getattr(layer, name)) is not None
+    )
+
+
+def _typed(value: Any) -> Hashable:
+    kind = type(value)
+    if kind is list:
+        return (list, *[_typed(item) for item in value])
+    if kind is dict:
+        return (dict, *[(_typed(k), _typed(v)) for k, v in value.items()])
+    hash(value)
+    return (kind, value)
+
+
+def _resolve_instances(
+    group_name: str, defaults_layer: Instances | None, group_layer: Instances | None, family: str
+) -> ResolvedInstances:
     # Only the keys a layer set are read: the library's values first, the defaults' and then the group's over them.
     values = dict(LIBRARY_INSTANCE_VALUES)
     origin = dict.fromkeys(values, "library")
-    for where, layer in (("defaults", defaults.instances), ("group", group.instances)):
+    for where, layer in (("defaults", defaults_layer), ("group", group_layer)):
         if layer is not None:
             for name in layer.model_fields_set:
                 value = getattr(layer, name)
@@ -63,9 +109,9 @@ def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstanc
             for name in implied:
                 if origin[name] in _LAYERS and _LAYERS.index(origin[name]) < rank and values[name] != _EMPTY[name]:
                     values[name], origin[name] = _EMPTY[name], f"dropped for {positive}"
-    if origin["operating_systems"] == "library" and is_windows(pick("ami_family", group, defaults, LIBRARY_DEFAULTS)):
+    if origin["operating_systems"] == "library" and is_windows(family):
         values["operating_systems"] = ["windows"]  # the library's linux default follows a Windows AMI family
-    owner = nodegroup_owner(group.name)
+    owner = nodegroup_owner(group_name)
     for required in ("capacity_types", "operating_systems"):
         if not values[required]:
             raise SpecError.one(owner, f"instances.{required}", "must name at least one value")

@@ -12,8 +12,17 @@ from pulumi.errors import InputPropertiesError
 from karpenter_infra.errors import SpecError
 from karpenter_infra.fleet import Fleet
 from karpenter_infra.multilang import KarpenterInfraProvider
-from karpenter_infra.render.sandbox import MAX_OUTPUT, MAX_STEPS, MAX_VALUE, weight
-from karpenter_infra.render.userdata import _group_fields, plain, template_context
+from karpenter_infra.render import sandbox
+from karpenter_infra.render.sandbox import (
+    MAX_OUTPUT,
+    MAX_STEPS,
+    MAX_VALUE,
+    BoundedTemplate,
+    compile_bounded,
+    render_bounded,
+    weight,
+)
+from karpenter_infra.render.userdata import _ENV, _group_fields, plain, template_context
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 
 PREFIX = "nodegroup 'web': user_data_template: "
@@ -272,3 +281,50 @@ def test_templates_render_alike_whatever_they_read(template: str, expected: str)
     fleet = Fleet(NodeGroupDefaults(cluster_name="t"), [group], node_role="R")
     [manifest] = [m for m in fleet.manifests() if m["kind"] == "EC2NodeClass"]
     assert manifest["spec"]["userData"] == expected
+
+
+# One block of every node kind a fixed-work template may hold.
+_FIXED_BLOCK = (
+    "{% set n = group.name %}{% if n == 'web' and not values.p != '' %}{{ values.p ~ n }}"
+    "{% elif group['labels'] or 1 < 2 %}{{ 'y' if values.p else group.labels }}{% endif %}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("template", "counted"),
+    [
+        ("#!/bin/sh\necho {{ cluster_name }} {{ group.name }} {{ values.p }}\n", False),
+        ("{% if group.architecture == 'arm64' %}{{ values['p'] ~ group.name }}{% endif %}", False),
+        ("{% for i in range(3) %}{{ i }}{% endfor %}", True),
+        ("{{ group.name | upper }}", True),
+        ("{{ group.name.upper() }}", True),
+        ("{{ values.p * 3 }}", True),
+        ("{{ values.p is defined }}", True),
+        ("{% macro f() %}x{% endmacro %}{{ f() }}", True),
+        ("{{ group.name }}" * 1000, True),  # past MAX_FIXED_WORK_NODES
+    ],
+)
+def test_only_small_fixed_work_templates_skip_the_step_counter(template: str, counted: bool) -> None:
+    assert compile_bounded(_ENV, template).counted is counted
+
+
+def test_the_largest_fixed_work_template_stays_far_below_the_step_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    fleet = Fleet(NodeGroupDefaults(cluster_name="t"), [NodeGroup(name="web", user_data_template="x")], node_role="R")
+    context = template_context(fleet.groups[0])
+    context["values"] = {"p": "x"}
+    source = ""
+    while not compile_bounded(_ENV, source + _FIXED_BLOCK).counted:
+        source += _FIXED_BLOCK
+    fixed = compile_bounded(_ENV, source)
+    assert not fixed.counted and source.count("\n") > 40
+    charged: list[int] = []
+
+    class Recording(sandbox._Budget):
+        def charge(self, steps: int) -> None:
+            charged.append(steps)
+            super().charge(steps)
+
+    monkeypatch.setattr(sandbox, "_Budget", Recording)
+    counted = render_bounded(BoundedTemplate(fixed.template, counted=True), context)
+    assert 0 < sum(charged) < MAX_STEPS // 10
+    assert render_bounded(fixed, context) == counted

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from karpenter_infra import SpecError
 from tests.rules.support import accepted, build, refused_group
 
 
@@ -94,3 +95,12 @@ def test_a_linux_group_reusing_a_windows_node_class_is_refused() -> None:
             {"name": "a", "ami_family": "Windows2022"},
             {"name": "b", "node_class": "a", "instances": {"operating_systems": ["linux"]}},
         )
+
+
+@pytest.mark.parametrize("key", ["karpenter.sh/capacity-type", "karpenter.k8s.aws/instance-tenancy", "example.com/x"])
+def test_an_in_without_values_is_one_located_refusal_not_a_crash(key: str) -> None:
+    """Found by `make conformance`'s corpus: an ``In`` with no values on a key with well-known values raised an
+    IndexError in the well-known-values check instead of the CRD's refusal ("must have a value defined")."""
+    with pytest.raises(SpecError, match=r"^nodegroup 'g': ") as raised:
+        build({"name": "g", "additional_requirements": [term(key, "In")]}).manifests()
+    assert "additional_requirements[0]" in str(raised.value) or "requirements[" in str(raised.value)
