@@ -288,8 +288,9 @@ def resolve(
     for name in sorted(by_name):
         with collector.step():
             resolved[name] = resolve_group(by_name[name], defaults, node_role)
+    failed = by_name.keys() - resolved.keys()
     for name, group in by_name.items():
-        if group.node_class is None or name not in resolved or group.node_class in by_name.keys() - resolved.keys():
+        if group.node_class is None or name in failed or group.node_class in failed:
             continue  # a class owner that failed has its own error
         with collector.step():
             resolved[name] = _replace_nodeclass(resolved[name], _node_class_owner(name, group.node_class, resolved))

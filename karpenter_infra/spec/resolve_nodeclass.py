@@ -104,7 +104,9 @@ def resolve_nodeclass(
         )
     role = None if role is None else role_name(role)
     family = AmiFamily(pick("ami_family", group, defaults, LIBRARY_DEFAULTS))
-    kubelet = (group.kubelet or _NO_KUBELET).merged_over(defaults.kubelet or _NO_KUBELET)
+    kubelet = defaults.kubelet or _NO_KUBELET
+    if group.kubelet is not None:  # else the defaults' (frozen) settings as they are, not a copy per group
+        kubelet = group.kubelet.merged_over(kubelet)
     tags = merged("node_tags", group, defaults)
     user_data, user_data_template = _user_data(group, defaults)
     launch = _launch_options(group, defaults)
