@@ -43,9 +43,13 @@ def built_fleets() -> Iterator[list[Fleet]]:
 
 @contextmanager
 def _bulk_allocation() -> Iterator[None]:
-    """Pause the cyclic GC while building thousands of small dicts that hold no cycles.
+    """Pause the cyclic GC while building thousands of small dicts that hold no cycles, then move them to the oldest
+    generation without a sweep.
 
-    Without it, generation sweeps triggered by the allocations alone cost as much as the rendering itself.
+    Without the pause, generation sweeps triggered by the allocations alone cost as much as the rendering itself.
+    Without the move, the first young sweep after it walks every object just built: a sixth of a 1,000-group build.
+    ``gc.freeze()`` then ``gc.unfreeze()`` moves every tracked object to the oldest generation in constant time;
+    it is left out when the program keeps objects frozen itself (as before a fork), so that those stay frozen.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -53,6 +57,9 @@ def _bulk_allocation() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
