@@ -24,8 +24,10 @@ MISSING = object()
 
 
 class Impact(StrEnum):
-    DRIFT = "drift"  # Karpenter replaces the nodes
+    # Most severe first: an object's impact is its most severe field's. A RECREATE outranks a DRIFT, since the
+    # API server refuses the whole update (a real API server checks it: tests/e2e/test_updates.py).
     RECREATE = "recreate"  # a field the API refuses to update: the object is deleted and created again
+    DRIFT = "drift"  # Karpenter replaces the nodes
     BEHAVIOUR = "behaviour"  # how Karpenter scales and disrupts, no replacement
     OFF_HOURS = "off-hours"  # the scale-to-zero CronJobs and their RBAC
     HEADROOM = "headroom"  # placeholder pods, their PriorityClass and namespace
@@ -58,10 +60,15 @@ _NODEPOOL_BEHAVIOUR = ("spec.weight", "spec.limits", "spec.disruption", "spec.re
 
 
 #: Fields the API server refuses to change on a live object (apps/v1 ValidateDeploymentUpdate: spec.selector;
-#: scheduling/v1 ValidatePriorityClassUpdate: value and preemptionPolicy).
+#: scheduling/v1 ValidatePriorityClassUpdate: value and preemptionPolicy; rbac/v1 ValidateClusterRoleBindingUpdate
+#: and ValidateRoleBindingUpdate: roleRef; the NodePool CRD's rules on nodeClassRef, from pkg/apis/v1/nodepool.go:
+#: "nodeClassRef.group is immutable", "nodeClassRef.kind is immutable").
 _IMMUTABLE: dict[str, tuple[str, ...]] = {
     "Deployment": ("spec.selector.",),
     "PriorityClass": ("value", "preemptionPolicy"),
+    "ClusterRoleBinding": ("roleRef.",),
+    "RoleBinding": ("roleRef.",),
+    "NodePool": ("spec.template.spec.nodeClassRef.group", "spec.template.spec.nodeClassRef.kind"),
 }
 
 

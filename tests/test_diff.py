@@ -79,6 +79,12 @@ def pool(**spec: Any) -> dict[str, Any]:
         ("PriorityClass", "preemptionPolicy", Impact.RECREATE),
         ("PriorityClass", "value", Impact.RECREATE),
         ("PriorityClass", "description", Impact.HEADROOM),
+        # Found by a real API server (tests/e2e/test_updates.py): it refuses these in place.
+        ("NodePool", "spec.template.spec.nodeClassRef.group", Impact.RECREATE),
+        ("NodePool", "spec.template.spec.nodeClassRef.kind", Impact.RECREATE),
+        ("ClusterRoleBinding", "roleRef.name", Impact.RECREATE),
+        ("RoleBinding", "roleRef.kind", Impact.RECREATE),
+        ("ClusterRoleBinding", "subjects[0].name", Impact.HEADROOM),
     ],
 )
 def test_each_category(kind: str, path: str, expected: Impact) -> None:
@@ -340,6 +346,29 @@ def test_an_immutable_field_is_reported_as_recreating_the_object() -> None:
     (change,) = diff_manifests([base], [head])
     assert change.impact is Impact.RECREATE
     assert "changed PriorityClass p  [RECREATES the object (a field the API cannot update)]" in report([change])
+
+
+def test_a_recreate_outranks_a_drift_in_the_same_object() -> None:
+    """The API server refuses the whole update when one field is immutable (a real server showed it,
+    tests/e2e/test_updates.py): a pool whose template and node class group change is deleted and created again."""
+    from karpenter_infra.diff import diff_manifests, report
+
+    head = pool(template__spec__expireAfter="24h")
+    head["spec"]["template"]["spec"]["nodeClassRef"] = {"group": "eks.amazonaws.com", "kind": "NodeClass", "name": "d"}
+    (change,) = diff_manifests([pool()], [head])
+    assert change.impact is Impact.RECREATE and change.replaces_nodes
+    assert "nodes replaced in NodePool" in report([change]) and "recreated" in report([change])
+
+
+def test_a_changed_role_binding_is_recreated_not_updated() -> None:
+    from karpenter_infra.diff import diff_manifests, report
+    from karpenter_infra.render.offhours import rbac
+
+    binding = next(m for m in rbac([], "off") if m["kind"] == "ClusterRoleBinding")
+    head = {**binding, "roleRef": {**binding["roleRef"], "name": "view"}}
+    (change,) = diff_manifests([binding], [head])
+    assert change.impact is Impact.RECREATE
+    assert "RECREATES the object (a field the API cannot update)" in report([change])
 
 
 def test_reordered_requirement_values_are_named_a_reordering_not_a_widening() -> None:

@@ -8,8 +8,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from karpenter_infra.components.base import child, token
-from karpenter_infra.monitoring.alerts import prometheus_rule
-from karpenter_infra.monitoring.dashboards import dashboard_configmap, dashboards
+from karpenter_infra.monitoring.manifests import monitoring_manifests
 from karpenter_infra.spec.platform import MonitoringSpec
 
 
@@ -29,7 +28,7 @@ class KarpenterMonitoring(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(token("KarpenterMonitoring"), name, None, opts)
-        rule = prometheus_rule("karpenter", spec.namespace, spec.thresholds, group_label_key, spec.rule_labels)
+        rule, *config_maps = monitoring_manifests(spec, group_label_key)
         k8s.apiextensions.CustomResource(
             f"{name}-rules",
             api_version=rule["apiVersion"],
@@ -38,10 +37,7 @@ class KarpenterMonitoring(pulumi.ComponentResource):
             spec=rule["spec"],
             opts=child(self, provider=provider, depends_on=depends_on),
         )
-        if spec.dashboards:
-            config_map = dashboard_configmap(
-                "karpenter-dashboards", spec.namespace, dashboards(datasource_uid=spec.datasource_uid)
-            )
+        for config_map in config_maps:  # the dashboards, when the spec asks for them
             k8s.core.v1.ConfigMap(
                 f"{name}-dashboards",
                 metadata=config_map["metadata"],

@@ -20,8 +20,10 @@ def test_moving_to_auto_mode_replaces_every_node_of_every_pool() -> None:
     changes = diff_manifests(manifests("karpenter"), manifests("auto-mode"))
     pools = [c for c in changes if c.kind == "NodePool"]
     assert {c.name for c in pools} == {"web-amd64", "web-od-amd64"}
-    # Everything that exists goes; what is added (the new NodeClasses) replaces nothing by itself.
-    assert all(c.impact is Impact.DRIFT for c in changes if c.change != "added")
+    # Everything that exists goes: each pool is deleted and created again (the API server refuses to change its
+    # nodeClassRef's group), each old class is removed; what is added (the new NodeClasses) replaces nothing by itself.
+    assert {c.impact for c in pools} == {Impact.RECREATE} and all(c.replaces_nodes for c in pools)
+    assert all(c.impact is Impact.DRIFT for c in changes if c.change == "removed")
     assert {c.impact for c in changes if c.change == "added"} == {Impact.NEW}
     text = report(changes)
     for pool in ("web-amd64", "web-od-amd64"):
