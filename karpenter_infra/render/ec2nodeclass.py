@@ -76,7 +76,12 @@ def _kubelet(nodeclass: ResolvedNodeClass) -> dict[str, Any]:
     for field, crd_name in KUBELET_FIELDS.items():
         value = getattr(nodeclass.kubelet, field)
         if value is not None:
-            rendered[crd_name] = dict(sorted(value.items())) if isinstance(value, dict) else value
+            # Copies: groups share resolved settings, manifests must not share them.
+            if isinstance(value, dict):
+                value = dict(sorted(value.items()))
+            elif isinstance(value, list):
+                value = list(value)
+            rendered[crd_name] = value
     return rendered
 
 
