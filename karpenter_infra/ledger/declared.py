@@ -81,7 +81,7 @@ DECLARED: tuple[tuple[str, Severity, Stage, str, str, Any], ...] = (
         G,
         PROVIDER + "pkg/apis/v1/ec2nodeclass.go EC2NodeClassSpec (role or instanceProfile, exactly one)",
         "no role or instance profile after merging, and no platform node role",
-        resolve_nodeclass.resolve_nodeclass,
+        resolve_nodeclass._resolve,
     ),
     (
         "library-tag-clash",
@@ -89,7 +89,7 @@ DECLARED: tuple[tuple[str, Severity, Stage, str, str, Any], ...] = (
         G,
         "ours: library_tags writes cluster, managed_by and the group label key",
         "node_tags that overwrite a tag the library writes",
-        resolve_nodeclass.resolve_nodeclass,
+        resolve_nodeclass._tags,
     ),
     (
         "custom-ami-terms",
