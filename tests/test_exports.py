@@ -81,20 +81,19 @@ def test_every_component_is_exported_from_components() -> None:
     assert defined == set(karpenter_infra.components.__all__)
 
 
-def _imported_by(statement: str) -> set[str]:
-    """Top-level packages a fresh interpreter has loaded after ``statement``."""
-    code = f"import sys\n{statement}\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+def test_the_packages_load_no_model_and_one_component_loads_no_other_sdk() -> None:
+    """``import karpenter_infra`` and ``karpenter_infra.components`` load no model, template or SDK; ``NodePoolSet``
+    alone needs the Kubernetes SDK, not pulumi_aws (most of a second to import). One fresh interpreter, in order."""
+    code = (
+        "import sys\n"
+        "def loaded():\n    return ' '.join(sorted({m.split('.')[0] for m in sys.modules}))\n"
+        "import karpenter_infra, karpenter_infra.components\n"
+        "print(loaded())\n"
+        "from karpenter_infra.components import NodePoolSet\n"
+        "print(loaded())\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return set(done.stdout.split())
-
-
-def test_importing_the_package_or_the_components_package_loads_no_model_and_no_sdk() -> None:
-    loaded = _imported_by("import karpenter_infra, karpenter_infra.components")
-    assert not loaded & {"pydantic", "pulumi", "pulumi_aws", "pulumi_kubernetes", "jinja2", "yaml"}
-
-
-def test_one_component_loads_without_the_others_sdks() -> None:
-    """``NodePoolSet`` alone needs the Kubernetes SDK, not pulumi_aws (most of a second to import)."""
-    loaded = _imported_by("from karpenter_infra.components import NodePoolSet")
-    assert "pulumi_kubernetes" in loaded
-    assert "pulumi_aws" not in loaded
+    packages, component = (set(line.split()) for line in done.stdout.splitlines())
+    assert not packages & {"pydantic", "pulumi", "pulumi_aws", "pulumi_kubernetes", "jinja2", "yaml"}
+    assert "pulumi_kubernetes" in component
+    assert "pulumi_aws" not in component

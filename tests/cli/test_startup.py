@@ -1,45 +1,61 @@
 """What a command loads before it does anything: ``--help`` and option parsing need typer, nothing heavier.
 
-Structure, not timing: which modules a fresh interpreter has loaded (the figures are `make bench`'s business).
+Structure, not timing: which modules a fresh interpreter has loaded (the figures are `make bench`'s business). One
+interpreter goes through the steps in order and notes what is loaded after each (each step only adds modules).
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
 
 #: Loaded only by the command that needs them: the models (pydantic), the SDKs, templates, YAML, tables.
 HEAVY = {"pydantic", "pulumi", "pulumi_aws", "pulumi_kubernetes", "jinja2", "yaml", "rich", "croniter"}
 
+_STEPS = """
+import json, sys
 
-def _loaded_after(code: str, tmp_path: Path) -> set[str]:
-    """Top-level packages loaded once ``code`` ran in a fresh interpreter (written to a file: the command's own
-    output goes to stdout and stderr)."""
-    found = tmp_path / "modules.txt"
-    script = f"import sys\n{code}\nopen({str(found)!r}, 'w').write(' '.join({{m.split('.')[0] for m in sys.modules}}))"
-    subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, check=False)
-    return set(found.read_text().split())
+def loaded():
+    return sorted({m.split('.')[0] for m in sys.modules})
 
-
-def _run(args: list[str]) -> str:
-    return f"from karpenter_infra.cli import app\ntry:\n    app({args!r})\nexcept SystemExit:\n    pass"
-
-
-def test_importing_the_cli_loads_nothing_heavy(tmp_path: Path) -> None:
-    assert not _loaded_after("import karpenter_infra.cli", tmp_path) & HEAVY
-
-
-def test_the_top_level_help_loads_nothing_heavy(tmp_path: Path) -> None:
-    loaded = _loaded_after(_run(["--help"]), tmp_path)
-    assert "typer" in loaded  # the probe ran
-    assert not loaded & HEAVY
+seen = {}
+import karpenter_infra.cli
+seen['import'] = loaded()
+from karpenter_infra.cli import app
+for name, args in (('help', ['--help']), ('render', ['render', '--stack', 'dev'])):
+    try:
+        app(args)
+    except SystemExit:
+        pass
+    seen[name] = loaded()
+open(sys.argv[1], 'w').write(json.dumps(seen))
+"""
 
 
-def test_render_loads_no_pulumi(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def loaded_after(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
+    """Top-level packages loaded after each step (written to a file: the command's own output goes to stdout)."""
+    found = tmp_path_factory.mktemp("startup") / "modules.json"
+    subprocess.run([sys.executable, "-c", _STEPS, str(found)], cwd=PROJECT, capture_output=True, check=True)
+    return {step: set(names) for step, names in json.loads(found.read_text()).items()}
+
+
+def test_importing_the_cli_loads_nothing_heavy(loaded_after: dict[str, set[str]]) -> None:
+    assert "typer" in loaded_after["import"]
+    assert not loaded_after["import"] & HEAVY
+
+
+def test_the_top_level_help_loads_nothing_heavy(loaded_after: dict[str, set[str]]) -> None:
+    assert not loaded_after["help"] & HEAVY
+
+
+def test_render_loads_no_pulumi(loaded_after: dict[str, set[str]]) -> None:
     """The pure layer renders a stack: Pulumi loads only for plan and --program (a consumer's program needs it)."""
-    loaded = _loaded_after(_run(["render", "--stack", "dev"]), tmp_path)
-    assert "yaml" in loaded  # the render ran
-    assert not loaded & {"pulumi", "pulumi_aws", "pulumi_kubernetes"}
+    assert "yaml" in loaded_after["render"]  # the render ran
+    assert not loaded_after["render"] & {"pulumi", "pulumi_aws", "pulumi_kubernetes"}
