@@ -43,16 +43,26 @@ def built_fleets() -> Iterator[list[Fleet]]:
 
 @contextmanager
 def _bulk_allocation() -> Iterator[None]:
-    """Pause the cyclic GC while building thousands of small dicts that hold no cycles.
+    """Pause the cyclic GC while building thousands of small dicts that hold no cycles, then move them to the oldest
+    generation without a sweep.
 
-    Without it, generation sweeps triggered by the allocations alone cost as much as the rendering itself.
+    Without the pause, generation sweeps triggered by the allocations alone cost as much as the rendering itself.
+    Without the move, the first young sweep after it walks every object just built: a sixth of a 1,000-group build.
+    ``gc.freeze()`` then ``gc.unfreeze()`` moves every tracked object to the oldest generation in constant time, so
+    the young generations are swept first: the program's own young garbage is collected as it would have been, not
+    moved. The move is left out when the program keeps objects frozen itself (as before a fork): those stay frozen.
     """
     was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.collect(1)
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -79,7 +79,14 @@ def _containers(value: Any) -> list[Any]:
 def test_no_two_places_in_the_output_are_one_object() -> None:
     """Groups share resolved values (one per distinct input); editing one manifest must not edit another."""
     groups = [NodeGroup(name=name, labels={"team": "a"}, instances={"cores": [4, 8]}) for name in ("a", "b", "c")]
-    fleet = Fleet(NodeGroupDefaults(cluster_name="t", instances={"categories": ["m"]}), groups, node_role="R")
+    defaults = NodeGroupDefaults(
+        cluster_name="t",
+        instances={"categories": ["m"]},
+        kubelet={"cluster_dns": ["10.0.0.10"], "system_reserved": {"cpu": "100m"}},
+        node_tags={"team": "a"},
+        block_device_mappings=[{"device_name": "/dev/xvda", "volume_size": "20Gi"}],
+    )
+    fleet = Fleet(defaults, groups, node_role="R")
     for output in (fleet.manifests(), list(fleet.manifests_by_group().values())):
         containers = _containers(output)
         assert len({id(c) for c in containers}) == len(containers)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
+
+from pydantic import BaseModel
 
 from karpenter_infra.render.launch import launch_options
 from karpenter_infra.render.owner import nodeclass_metadata, owned_nodeclass
@@ -22,15 +25,22 @@ _SELECTOR_FIELDS = {
 }
 
 
-def _selector(term: Any) -> dict[str, Any]:
+def _selector(term: BaseModel) -> dict[str, Any]:
     rendered: dict[str, Any] = {}
-    for field in type(term).model_fields:  # only the term's own fields: a missing attribute is slow to ask for
-        value = getattr(term, field) if field != "tags" else None
+    for field in _term_fields(type(term)):  # only the term's own fields: a missing attribute is slow to ask for
+        value = getattr(term, field)
         if value is not None:
             rendered[_SELECTOR_FIELDS[field]] = value
-    if term.tags is not None:
-        rendered["tags"] = dict(sorted(term.tags.items()))
+    tags = getattr(term, "tags", None)
+    if tags is not None:
+        rendered["tags"] = dict(sorted(tags.items()))
     return rendered
+
+
+@cache
+def _term_fields(kind: type[BaseModel]) -> tuple[str, ...]:
+    """The term type's fields but ``tags``, once per type (pydantic's ``model_fields`` is slow to ask for)."""
+    return tuple(field for field in kind.model_fields if field != "tags")
 
 
 def _block_device(device: BlockDevice) -> dict[str, Any]:
@@ -66,7 +76,12 @@ def _kubelet(nodeclass: ResolvedNodeClass) -> dict[str, Any]:
     for field, crd_name in KUBELET_FIELDS.items():
         value = getattr(nodeclass.kubelet, field)
         if value is not None:
-            rendered[crd_name] = dict(sorted(value.items())) if isinstance(value, dict) else value
+            # Copies: groups share resolved settings, manifests must not share them.
+            if isinstance(value, dict):
+                value = dict(sorted(value.items()))
+            elif isinstance(value, list):
+                value = list(value)
+            rendered[crd_name] = value
     return rendered
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -264,6 +264,12 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         self.filters.pop("random", None)
         self.filters = {name: _bounded_filter(name, func) for name, func in self.filters.items()}
         self.finalize = functools.partial(_check, what="an output value")
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A plain dict rather than Jinja's ``ChainMap`` over the environment's globals, which never change after
+        ``__init__`` here: each render copies the globals twice, and copying a ``ChainMap`` was most of setting up
+        a small template's context."""
+        return {**self.globals, **(d or {})}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, dict) and attribute in obj:  # plain data: ``req.values`` is the key, not dict.values

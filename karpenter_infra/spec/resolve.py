@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from functools import cache
-from typing import Any
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.ledger.core import Collector
@@ -18,9 +17,10 @@ from karpenter_infra.spec.library_defaults import (
 )
 from karpenter_infra.spec.nodeclass import is_windows
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
-from karpenter_infra.spec.resolve_nodeclass import DISCOVERY_TAG, resolve_nodeclass
+from karpenter_infra.spec.resolve_nodeclass import DISCOVERY_TAG, Resolved, resolve_nodeclass
 from karpenter_infra.spec.resolved import ResolvedInstances, ResolvedNodeGroup
 from karpenter_infra.spec.scheduling import Taint, TaintEffect
+from karpenter_infra.spec.value_key import fields_key
 from karpenter_infra.suggest import did_you_mean
 
 __all__ = [
@@ -69,23 +69,8 @@ _MAX_REMEMBERED = 1024
 
 
 def _layer_key(layer: Instances | None) -> Hashable:
-    """What ``_resolve_instances`` reads of a layer: its set, non-``None`` fields, with each value's type (``1`` and
-    ``True`` render differently)."""
-    if layer is None:
-        return None
-    return tuple(
-        (name, _typed(value)) for name in sorted(layer.model_fields_set) if (value := getattr(layer, name)) is not None
-    )
-
-
-def _typed(value: Any) -> Hashable:
-    kind = type(value)
-    if kind is list:
-        return (list, *[_typed(item) for item in value])
-    if kind is dict:
-        return (dict, *[(_typed(k), _typed(v)) for k, v in value.items()])
-    hash(value)
-    return (kind, value)
+    """What ``_resolve_instances`` reads of a layer: the fields it set (``None`` is unset)."""
+    return None if layer is None else fields_key(layer, sorted(layer.model_fields_set))
 
 
 def _resolve_instances(
@@ -189,7 +174,10 @@ def _cilium_taint(effect: str) -> Taint:
     return Taint(key=CILIUM_TAINT_KEY, value="true", effect=effect)
 
 
-def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str | None) -> ResolvedNodeGroup:
+def resolve_group(
+    group: NodeGroup, defaults: NodeGroupDefaults, node_role: str | None, nodeclasses: Resolved | None = None
+) -> ResolvedNodeGroup:
+    """``nodeclasses`` holds the node classes resolved so far in one ``resolve`` call (see ``resolve_nodeclass``)."""
     owner = nodegroup_owner(group.name)
     instances = _instances(group, defaults)
     pool = nodepool_name(
@@ -222,7 +210,7 @@ def resolve_group(group: NodeGroup, defaults: NodeGroupDefaults, node_role: str 
     nodeclass_name = group.existing_node_class or (group.name if group.node_class_only else pool)
     nodeclass = None
     if group.node_class is None and group.existing_node_class is None:
-        nodeclass = resolve_nodeclass(group, defaults, nodeclass_name, group_label, node_role)
+        nodeclass = resolve_nodeclass(group, defaults, nodeclass_name, group_label, node_role, nodeclasses)
     return ResolvedNodeGroup(
         name=group.name,
         cluster_name=defaults.cluster_name,
@@ -285,11 +273,13 @@ def resolve(
             )
         by_name[group.name] = group
     resolved: dict[str, ResolvedNodeGroup] = {}
+    nodeclasses: Resolved = {}
     for name in sorted(by_name):
         with collector.step():
-            resolved[name] = resolve_group(by_name[name], defaults, node_role)
+            resolved[name] = resolve_group(by_name[name], defaults, node_role, nodeclasses)
+    failed = by_name.keys() - resolved.keys()
     for name, group in by_name.items():
-        if group.node_class is None or name not in resolved or group.node_class in by_name.keys() - resolved.keys():
+        if group.node_class is None or name in failed or group.node_class in failed:
             continue  # a class owner that failed has its own error
         with collector.step():
             resolved[name] = _replace_nodeclass(resolved[name], _node_class_owner(name, group.node_class, resolved))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from dataclasses import replace
 from functools import cache
 from typing import Any, TypeVar
 
@@ -19,7 +20,8 @@ from karpenter_infra.spec.nodeclass import (
 )
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
 from karpenter_infra.spec.resolved import ResolvedNodeClass
-from karpenter_infra.spec.settings import LAUNCH_FIELDS
+from karpenter_infra.spec.settings import LAUNCH_FIELDS, NODECLASS_FIELDS
+from karpenter_infra.spec.value_key import fields_key
 
 T = TypeVar("T")
 
@@ -86,9 +88,55 @@ def _launch_options(group: NodeGroup, defaults: NodeGroupDefaults) -> dict[str, 
     return found
 
 
+#: Node classes already resolved in one ``resolve`` call, by the group's node-class settings: each with its tags
+#: before the library's own, which name the group.
+Resolved = dict[Hashable, tuple[ResolvedNodeClass, dict[str, str]]]
+
+
 def resolve_nodeclass(
-    group: NodeGroup, defaults: NodeGroupDefaults, name: str, group_label: str, node_role: str | None
+    group: NodeGroup,
+    defaults: NodeGroupDefaults,
+    name: str,
+    group_label: str,
+    node_role: str | None,
+    resolved: Resolved | None = None,
 ) -> ResolvedNodeClass:
+    """``resolved`` (one ``resolve`` call's, same defaults and node role) holds the node classes of groups with the
+    same node-class settings, ``NODECLASS_FIELDS``, which are all this reads of the group but its name: one of them
+    is reused with this group's name and tags."""
+    try:
+        key = None if resolved is None else fields_key(group, NODECLASS_FIELDS)
+        found = None if resolved is None else resolved.get(key)
+    except TypeError:  # a value with no key: resolve it afresh
+        key = found = None
+    if found is not None:
+        nodeclass, tags = found
+        return replace(nodeclass, name=name, tags=_tags(group, defaults, group_label, tags))
+    nodeclass, tags = _resolve(group, defaults, name, group_label, node_role)
+    if resolved is not None and key is not None:
+        resolved[key] = (nodeclass, tags)
+    return nodeclass
+
+
+def _tags(group: NodeGroup, defaults: NodeGroupDefaults, group_label: str, tags: dict[str, str]) -> dict[str, str]:
+    """``tags`` (the layers' ``node_tags``) and the library's own, sorted."""
+    tags = dict(tags)
+    if pick("library_tags", group, defaults, LIBRARY_DEFAULTS):
+        own = {"cluster": defaults.cluster_name, defaults.group_label_key: group_label, "managed_by": "karpenter"}
+        for key, value in own.items():
+            if tags.get(key, value) != value:
+                raise SpecError.one(
+                    nodegroup_owner(group.name),
+                    "node_tags",
+                    f"{key!r} is a tag the library writes ({value!r}); remove it, or set library_tags=False",
+                )
+        tags.update(own)
+    return dict(sorted(tags.items()))
+
+
+def _resolve(
+    group: NodeGroup, defaults: NodeGroupDefaults, name: str, group_label: str, node_role: str | None
+) -> tuple[ResolvedNodeClass, dict[str, str]]:
     owner = nodegroup_owner(group.name)
     if group.role is not None or group.instance_profile is not None:
         role, profile = group.role, group.instance_profile
@@ -104,21 +152,14 @@ def resolve_nodeclass(
         )
     role = None if role is None else role_name(role)
     family = AmiFamily(pick("ami_family", group, defaults, LIBRARY_DEFAULTS))
-    kubelet = (group.kubelet or _NO_KUBELET).merged_over(defaults.kubelet or _NO_KUBELET)
-    tags = merged("node_tags", group, defaults)
+    kubelet = defaults.kubelet or _NO_KUBELET
+    if group.kubelet is not None:  # else the defaults' (frozen) settings as they are, not a copy per group
+        kubelet = group.kubelet.merged_over(kubelet)
+    node_tags = merged("node_tags", group, defaults)
     user_data, user_data_template = _user_data(group, defaults)
     launch = _launch_options(group, defaults)
-    if pick("library_tags", group, defaults, LIBRARY_DEFAULTS):
-        own = {"cluster": defaults.cluster_name, defaults.group_label_key: group_label, "managed_by": "karpenter"}
-        for key, value in own.items():
-            if tags.get(key, value) != value:
-                raise SpecError.one(
-                    owner,
-                    "node_tags",
-                    f"{key!r} is a tag the library writes ({value!r}); remove it, or set library_tags=False",
-                )
-        tags.update(own)
-    return ResolvedNodeClass(
+    tags = _tags(group, defaults, group_label, node_tags)
+    nodeclass = ResolvedNodeClass(
         name=name,
         role=role,
         instance_profile=profile,
@@ -140,6 +181,7 @@ def resolve_nodeclass(
         user_data=user_data,
         user_data_template=user_data_template,
         user_data_values=dict(sorted(merged("user_data_values", group, defaults).items())),
-        tags=dict(sorted(tags.items())),
+        tags=tags,
         **launch,
     )
+    return nodeclass, node_tags

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from karpenter_infra import (
     AmiSelectorTerm,
     Fleet,
@@ -11,6 +13,7 @@ from karpenter_infra import (
     NodeGroupDefaults,
     Taint,
 )
+from karpenter_infra.errors import SpecError
 from karpenter_infra.spec.resolve import resolve
 from karpenter_infra.spec.resolved import ResolvedNodeGroup
 
@@ -150,3 +153,34 @@ def test_fleet_reports_roles_and_profiles() -> None:
     )
     assert fleet.node_roles == ["NodeRole", "TeamRole"]
     assert fleet.instance_profiles == ["PrivateProfile"]
+
+
+def test_groups_resolved_together_get_what_each_gets_alone() -> None:
+    """The resolver works out each distinct instance shape and node-class setting once per fleet; sharing must not
+    change what any group gets, or which group an error names."""
+    defaults = NodeGroupDefaults(cluster_name="test", node_tags={"team": "a"}, kubelet=Kubelet(max_pods=50))
+    groups = [
+        NodeGroup(name="a"),
+        NodeGroup(name="b", group_label="pair"),
+        NodeGroup(name="c", kubelet=Kubelet(max_pods=60), instances=Instances(cores=[4])),
+        NodeGroup(name="d", kubelet=Kubelet(max_pods=60), instances=Instances(cores=[4]), node_tags={"x": "y"}),
+        NodeGroup(name="e", ami_family="Bottlerocket", instances=Instances(cores=[4])),
+        NodeGroup(name="f", user_data_values={"n": 1}),
+        NodeGroup(name="g", user_data_values={"n": True}),
+    ]
+    together = {g.name: g for g in resolve(defaults, groups, node_role="NodeRole")}
+    for group in groups:
+        [alone] = resolve(defaults, [group], node_role="NodeRole")
+        assert together[group.name] == alone
+        assert together[group.name].nodeclass == alone.nodeclass
+    assert type(together["g"].nodeclass.user_data_values["n"]) is bool  # type: ignore[union-attr]
+
+
+def test_a_shared_setting_names_each_group_in_its_error() -> None:
+    # Both groups inherit the same node tags, so b reuses a's node class; only b's own group label clashes.
+    defaults = NodeGroupDefaults(cluster_name="test", node_tags={"nodegroup": "a"})
+    with pytest.raises(SpecError) as caught:
+        resolve(defaults, [NodeGroup(name="a"), NodeGroup(name="b")], node_role="NodeRole")
+    assert str(caught.value) == (
+        "nodegroup 'b': node_tags: 'nodegroup' is a tag the library writes ('b'); remove it, or set library_tags=False"
+    )
