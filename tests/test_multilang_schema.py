@@ -262,3 +262,26 @@ def test_a_new_model_and_its_fields_are_published_without_edits() -> None:
         "zones": ["a"],
     }
     assert issues == []
+
+
+def test_the_go_sdk_imports_the_directory_pulumis_go_generator_writes() -> None:
+    """Found by compiling the generated Go SDK (`make e2e-sdks`): Pulumi's Go generator writes the package into
+    ``karpenterinfra/`` (the name without its hyphen) but, without an ``importBasePath``, imports
+    ``.../sdk/go/karpenter-infra/internal``; and a required plain object input whose type has defaults got a
+    ``Defaults()`` call that does not compile, so the Go SDK leaves defaults to the provider."""
+    from karpenter_infra.wire.schema import PACKAGE, package_schema
+
+    schema = package_schema()
+    go = schema["language"]["go"]
+    assert go["importBasePath"].rsplit("/", 1)[1] == PACKAGE.replace("-", "")
+    plain_required_with_defaults = [
+        (token, name)
+        for token, resource in schema["resources"].items()
+        for name, prop in resource["inputProperties"].items()
+        if prop.get("plain")
+        and name in resource.get("requiredInputs", [])
+        and "$ref" in prop
+        and any("default" in p for p in schema["types"][prop["$ref"].removeprefix("#/types/")]["properties"].values())
+    ]
+    assert plain_required_with_defaults, "no input needs it any more: drop disableObjectDefaults"
+    assert go["disableObjectDefaults"] is True

@@ -153,6 +153,18 @@ def package_version() -> str:
     return installed_version(DISTRIBUTION)
 
 
+#: Pulumi's Go code generator (pkg/codegen/go, v3.276.0) names the SDK's directory after the package without its
+#: hyphen (``karpenterinfra``) but derives the import path from the namespace with it, so the SDK imports a
+#: directory it did not write; and for a required plain object input whose type has defaults it writes a
+#: ``Defaults()`` call of the wrong type (pointer into value; the family of pulumi/pulumi#7196). Both were found by
+#: compiling the generated Go SDK (``make e2e-sdks``, docs/real-parts.md). The provider applies the defaults itself.
+GO_PACKAGE = PACKAGE.replace("-", "")
+GO_LANGUAGE = {
+    "importBasePath": f"github.com/{PACKAGE}/pulumi-{PACKAGE}/sdk/go/{GO_PACKAGE}",
+    "disableObjectDefaults": True,
+}
+
+
 def package_schema() -> dict[str, Any]:
     roots = [item.shape for component in COMPONENTS for item in component.inputs]
     models, enums = named_types(roots)
@@ -167,7 +179,10 @@ def package_schema() -> dict[str, Any]:
         "generated from a typed nodegroup list.",
         "keywords": ["aws", "eks", "karpenter", "kubernetes", "category/infrastructure", "kind/component"],
         "license": "Apache-2.0",
-        "language": {lang: {"respectSchemaVersion": True} for lang in ("csharp", "go", "java", "nodejs", "python")},
+        "language": {
+            lang: {"respectSchemaVersion": True, **(GO_LANGUAGE if lang == "go" else {})}
+            for lang in ("csharp", "go", "java", "nodejs", "python")
+        },
         "resources": {type_token(c.name): resource(c) for c in COMPONENTS},
         "types": types,
     }
