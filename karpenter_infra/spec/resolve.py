@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from functools import cache
 
 from karpenter_infra.errors import SpecError, nodegroup_owner
@@ -45,27 +47,30 @@ TYPE_IMPLIED = (*FAMILY_IMPLIED, "families", "cores", "sizes")
 _LAYERS = ("library", "defaults", "group")
 
 
-def _instances(group: NodeGroup, defaults: NodeGroupDefaults) -> ResolvedInstances:
-    """Resolved once per distinct input: a fleet's groups share a handful of instance shapes.
+@dataclass
+class Known:
+    """What one ``resolve`` call worked out, by input, for the groups after (same defaults and node role throughout):
+    a fleet's groups share a handful of instance shapes and node-class settings.
 
-    Shared, so whoever puts one of its lists into a manifest copies it (``render/nodepool.py``).
+    Shared, so whoever puts one of their lists into a manifest copies it (``render/``).
     """
+
+    instances: dict[Hashable, ResolvedInstances] = dataclasses.field(default_factory=dict)
+    nodeclasses: Resolved = dataclasses.field(default_factory=dict)
+
+
+def _instances(group: NodeGroup, defaults: NodeGroupDefaults, known: Known | None) -> ResolvedInstances:
     family = pick("ami_family", group, defaults, LIBRARY_DEFAULTS)
+    if known is None:
+        return _resolve_instances(group.name, defaults.instances, group.instances, family)
     try:
-        key = (_layer_key(defaults.instances), _layer_key(group.instances), family)
-        found = _RESOLVED_INSTANCES.get(key)
+        key = (_layer_key(group.instances), family)
+        found = known.instances.get(key)
     except TypeError:  # an unhashable value: resolve without remembering
         return _resolve_instances(group.name, defaults.instances, group.instances, family)
     if found is None:
-        found = _resolve_instances(group.name, defaults.instances, group.instances, family)
-        if len(_RESOLVED_INSTANCES) >= _MAX_REMEMBERED:
-            _RESOLVED_INSTANCES.clear()
-        _RESOLVED_INSTANCES[key] = found
+        found = known.instances[key] = _resolve_instances(group.name, defaults.instances, group.instances, family)
     return found
-
-
-_RESOLVED_INSTANCES: dict[Hashable, ResolvedInstances] = {}
-_MAX_REMEMBERED = 1024
 
 
 def _layer_key(layer: Instances | None) -> Hashable:
@@ -175,11 +180,10 @@ def _cilium_taint(effect: str) -> Taint:
 
 
 def resolve_group(
-    group: NodeGroup, defaults: NodeGroupDefaults, node_role: str | None, nodeclasses: Resolved | None = None
+    group: NodeGroup, defaults: NodeGroupDefaults, node_role: str | None, known: Known | None = None
 ) -> ResolvedNodeGroup:
-    """``nodeclasses`` holds the node classes resolved so far in one ``resolve`` call (see ``resolve_nodeclass``)."""
     owner = nodegroup_owner(group.name)
-    instances = _instances(group, defaults)
+    instances = _instances(group, defaults, known)
     pool = nodepool_name(
         group.name, instances.architecture, pick("architecture_suffix", group, defaults, LIBRARY_DEFAULTS)
     )
@@ -210,6 +214,7 @@ def resolve_group(
     nodeclass_name = group.existing_node_class or (group.name if group.node_class_only else pool)
     nodeclass = None
     if group.node_class is None and group.existing_node_class is None:
+        nodeclasses = None if known is None else known.nodeclasses
         nodeclass = resolve_nodeclass(group, defaults, nodeclass_name, group_label, node_role, nodeclasses)
     return ResolvedNodeGroup(
         name=group.name,
@@ -274,10 +279,10 @@ def resolve(
             )
         by_name[group.name] = group
     resolved: dict[str, ResolvedNodeGroup] = {}
-    nodeclasses: Resolved = {}
+    known = Known()
     for name in sorted(by_name):
         with collector.step():
-            resolved[name] = resolve_group(by_name[name], defaults, node_role, nodeclasses)
+            resolved[name] = resolve_group(by_name[name], defaults, node_role, known)
     failed = by_name.keys() - resolved.keys()
     for name, group in by_name.items():
         if group.node_class is None or name in failed or group.node_class in failed:

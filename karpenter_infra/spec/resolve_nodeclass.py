@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import replace
+from dataclasses import fields
 from functools import cache
 from typing import Any, TypeVar
 
@@ -88,9 +88,11 @@ def _launch_options(group: NodeGroup, defaults: NodeGroupDefaults) -> dict[str, 
     return found
 
 
-#: Node classes already resolved in one ``resolve`` call, by the group's node-class settings: each with its tags
-#: before the library's own, which name the group.
-Resolved = dict[Hashable, tuple[ResolvedNodeClass, dict[str, str]]]
+#: Node classes already resolved in one ``resolve`` call, by the group's node-class settings: each as its fields,
+#: with its tags before the library's own, which name the group.
+Resolved = dict[Hashable, tuple[dict[str, Any], dict[str, str]]]
+_NODECLASS_FIELDS = frozenset(NODECLASS_FIELDS)
+_RESOLVED_FIELDS = tuple(f.name for f in fields(ResolvedNodeClass))
 
 
 def resolve_nodeclass(
@@ -103,18 +105,19 @@ def resolve_nodeclass(
 ) -> ResolvedNodeClass:
     """``resolved`` (one ``resolve`` call's, same defaults and node role) holds the node classes of groups with the
     same node-class settings, ``NODECLASS_FIELDS``, which are all this reads of the group but its name: one of them
-    is reused with this group's name and tags."""
+    is reused with this group's name and tags. A setting the group left unset has its default, the same for every
+    group, so only the ones it set make the key."""
     try:
-        key = None if resolved is None else fields_key(group, NODECLASS_FIELDS)
+        key = None if resolved is None else fields_key(group, sorted(group.model_fields_set & _NODECLASS_FIELDS))
         found = None if resolved is None else resolved.get(key)
     except TypeError:  # a value with no key: resolve it afresh
         key = found = None
     if found is not None:
-        nodeclass, tags = found
-        return replace(nodeclass, name=name, tags=_tags(group, defaults, group_label, tags))
+        values, tags = found
+        return ResolvedNodeClass(**{**values, "name": name, "tags": _tags(group, defaults, group_label, tags)})
     nodeclass, tags = _resolve(group, defaults, name, group_label, node_role)
     if resolved is not None and key is not None:
-        resolved[key] = (nodeclass, tags)
+        resolved[key] = ({field: getattr(nodeclass, field) for field in _RESOLVED_FIELDS}, tags)
     return nodeclass
 
 
