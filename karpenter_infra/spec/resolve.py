@@ -19,6 +19,7 @@ from karpenter_infra.spec.library_defaults import (
 )
 from karpenter_infra.spec.nodeclass import is_windows
 from karpenter_infra.spec.nodegroup import NodeGroup, NodeGroupDefaults
+from karpenter_infra.spec.origin import DEFAULTS, inherits, with_origin
 from karpenter_infra.spec.resolve_nodeclass import DISCOVERY_TAG, Resolved, resolve_nodeclass
 from karpenter_infra.spec.resolved import ResolvedInstances, ResolvedNodeGroup
 from karpenter_infra.spec.scheduling import Taint, TaintEffect
@@ -209,7 +210,7 @@ def resolve_group(
     limits = _limits(group, defaults)
     if group.off_hours is not None and "nodes" in limits:
         raise SpecError.one(
-            owner, "limits", "limits['nodes'] (here inherited from the defaults) belongs to the off_hours schedule"
+            owner, "limits['nodes']", "belongs to the off_hours schedule, whose CronJobs patch it; remove it here"
         )
     nodeclass_name = group.existing_node_class or (group.name if group.node_class_only else pool)
     nodeclass = None
@@ -281,8 +282,10 @@ def resolve(
     resolved: dict[str, ResolvedNodeGroup] = {}
     known = Known()
     for name in sorted(by_name):
-        with collector.step():
+        try:
             resolved[name] = resolve_group(by_name[name], defaults, node_role, known)
+        except SpecError as error:
+            collector.add(_located(error, by_name[name], defaults))
     failed = by_name.keys() - resolved.keys()
     for name, group in by_name.items():
         if group.node_class is None or name in failed or group.node_class in failed:
@@ -292,6 +295,16 @@ def resolve(
     if errors is None:
         collector.raise_if_any()
     return list(resolved.values())
+
+
+def _located(error: SpecError, group: NodeGroup, defaults: NodeGroupDefaults) -> SpecError:
+    """The error with ``(from defaults)`` after each field the group inherited: a duplicate taint or a bad limit the
+    defaults hold is fixed there, not in the group the line names. Worked out only when a group fails."""
+    issues = [
+        (with_origin(field, DEFAULTS) if "(from " not in field and inherits(field, group, defaults) else field, problem)
+        for field, problem in error.issues
+    ]
+    return SpecError(error.owner, issues)
 
 
 def _node_class_owner(name: str, node_class: str, resolved: dict[str, ResolvedNodeGroup]) -> str:

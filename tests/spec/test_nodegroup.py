@@ -125,7 +125,9 @@ def test_off_hours_may_not_inherit_a_nodes_limit() -> None:
     """The schedule owns limits.nodes; a value Pulumi applied would conflict with it every night."""
     defaults = NodeGroupDefaults(cluster_name="test", limits={"cpu": 10, "nodes": 5})
     scheduled = NodeGroup(name="a", off_hours={"down": "0 20 * * 1-5", "up": "0 7 * * 1-5"})
-    with pytest.raises(SpecError, match=r"nodegroup 'a': limits: limits\['nodes'\] \(here inherited"):
+    with pytest.raises(
+        SpecError, match=r"nodegroup 'a': limits\['nodes'\] \(from defaults\): belongs to the off_hours"
+    ):
         build(scheduled, defaults=defaults)
 
 

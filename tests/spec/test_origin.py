@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from karpenter_infra import Fleet, Instances, NodeGroup, NodeGroupDefaults, SpecError
+from karpenter_infra import Fleet, Instances, NodeGroup, NodeGroupDefaults, SpecError, Taint
 from karpenter_infra.spec.origin import inherited_paths, inherits, is_inherited
 
 
@@ -74,3 +74,17 @@ def test_the_cheap_lookup_agrees_with_the_paths(field: str) -> None:
     )
     group = NodeGroup(name="web", labels={"team": "web"}, instances=Instances(cores=[8]))
     assert inherits(field, group, defaults) == is_inherited(field, inherited_paths(group, defaults))
+
+
+def test_a_resolve_error_about_an_inherited_setting_says_so() -> None:
+    """The duplicate-taint refusal (Karpenter keys taints and startup taints together) raised while resolving: the
+    group that inherits the startup taint is told where it lives; the group that set its own is not."""
+    taint = Taint(key="x", value="2", effect="NoSchedule")
+    defaults = NodeGroupDefaults(cluster_name="c", startup_taints=[Taint(key="x", value="1", effect="NoSchedule")])
+    groups = [NodeGroup(name="a", taints=[taint]), NodeGroup(name="b", taints=[taint], startup_taints=[taint])]
+    with pytest.raises(SpecError) as raised:
+        Fleet(defaults, groups, node_role="r").manifests()
+    assert str(raised.value).splitlines() == [
+        "nodegroup 'a': startup_taints (from defaults): taint 'x' with effect NoSchedule appears twice",
+        "nodegroup 'b': startup_taints: taint 'x' with effect NoSchedule appears twice",
+    ]

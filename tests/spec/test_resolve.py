@@ -177,10 +177,12 @@ def test_groups_resolved_together_get_what_each_gets_alone() -> None:
 
 
 def test_a_shared_setting_names_each_group_in_its_error() -> None:
-    # Both groups inherit the same node tags, so b reuses a's node class; only b's own group label clashes.
+    # Both groups inherit the same node tags, so b reuses a's node class; only b's own group label clashes, and the
+    # line says the tags are the defaults'.
     defaults = NodeGroupDefaults(cluster_name="test", node_tags={"nodegroup": "a"})
     with pytest.raises(SpecError) as caught:
         resolve(defaults, [NodeGroup(name="a"), NodeGroup(name="b")], node_role="NodeRole")
     assert str(caught.value) == (
-        "nodegroup 'b': node_tags: 'nodegroup' is a tag the library writes ('b'); remove it, or set library_tags=False"
+        "nodegroup 'b': node_tags (from defaults): 'nodegroup' is a tag the library writes ('b'); "
+        "remove it, or set library_tags=False"
     )
