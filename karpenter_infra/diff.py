@@ -169,7 +169,10 @@ def _requirement_key(path: str) -> str | None:
     return None if key.isdigit() else key
 
 
-_REPLICAS_NOTE = "the CRD forbids adding or removing it: has(self.replicas) == has(oldSelf.replicas)"
+_REPLICAS_NOTE = (
+    "the CRD forbids adding or removing it: has(self.replicas) == has(oldSelf.replicas); Pulumi cannot tell this "
+    "from a scale and would update in place, so run pulumi up --replace <the NodePool's URN>"
+)
 
 
 def _field_change(

@@ -73,6 +73,7 @@ def test_adding_or_removing_replicas_is_a_recreate(prod: list[dict[str, Any]]) -
         assert replaces_nodes([change])  # the NodePool is deleted: Karpenter drains its nodes
         text = report([change])
         assert "RECREATES the object" in text and "has(self.replicas) == has(oldSelf.replicas)" in text
+        assert "pulumi up --replace" in text
     # changing the count of a static pool stays an in-place behaviour change
     [scaled] = diff_manifests(static, edited(static, "NodePool", "jobs-amd64", lambda m: m["spec"].update(replicas=5)))
     assert scaled.impact is Impact.BEHAVIOUR
