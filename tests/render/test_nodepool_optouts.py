@@ -45,7 +45,7 @@ def test_headroom_still_targets_its_pool_without_the_group_label() -> None:
 
 
 def test_capacity_spread_without_the_group_label_is_refused() -> None:
-    with pytest.raises(SpecError, match=r"^nodegroup 'a': group_node_label: capacity_spread needs the group node"):
+    with pytest.raises(SpecError, match=r"^nodegroup 'a': group_node_label \(from defaults\): capacity_spread needs"):
         fleet(NodeGroup(name="a", capacity_spread=CapacitySpread(start=1, end=2)), group_node_label=False)
 
 
