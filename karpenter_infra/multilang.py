@@ -46,9 +46,11 @@ def _fleet(
     defaults: dict[str, Any], groups: list[dict[str, Any]], node_role: str | None, backend: str = "karpenter"
 ) -> Fleet:
     # Both models name the defaults or the group in their errors; all of them are raised together.
+    # Outputs are refused before collecting starts: a raise inside the block would drop the errors recorded so far.
+    known_defaults, known_groups = _known(defaults, "nodegroupDefaults"), _known(groups, "nodegroups")
     with collecting() as errors:
-        parsed_defaults = NodeGroupDefaults.model_validate(_known(defaults, "nodegroupDefaults"))
-        parsed = [NodeGroup.model_validate(g) for g in _known(groups, "nodegroups")]
+        parsed_defaults = NodeGroupDefaults.model_validate(known_defaults)
+        parsed = [NodeGroup.model_validate(g) for g in known_groups]
     if errors:
         raise collected(errors)
     return Fleet(parsed_defaults, parsed, node_role=node_role, backend=backend)

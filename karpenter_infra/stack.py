@@ -115,24 +115,41 @@ def import_module(module_name: str, project_dir: Path, owner: str) -> Any:
     path = project_dir.joinpath(*module_name.split(".")).with_suffix(".py")
     # Models that fail record their error and the module runs on, so every problem is reported in one run.
     before = set(sys.modules)
-    with collecting() as errors:
-        try:
-            module = _run_module(module_name, path)
-        except ValidationError as exc:
-            raise collected([*errors, located(exc, f"module {module_name!r}")]) from None
-        except SpecError as exc:
-            raise collected([*errors, exc]) from None
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
-                raise  # the module exists; something it imports does not: that traceback is the user's to read
-            raise SpecError.one(owner, "nodegroups", f"no module {module_name!r} (no file {path})") from None
-    if errors:
-        # A module imported on the way (a shared ``common``) holds stand-ins now: the next run must import it afresh.
-        for name in set(sys.modules) - before:
-            if str(getattr(sys.modules[name], "__file__", None) or "").startswith(str(project_dir)):
-                del sys.modules[name]
-        raise collected(errors)
+    errors: list[SpecError] = []
+    try:
+        with collecting() as errors:
+            try:
+                module = _run_module(module_name, path)
+            except ValidationError as exc:
+                raise collected([*errors, located(exc, f"module {module_name!r}")]) from None
+            except SpecError as exc:
+                raise collected([*errors, exc]) from None
+            except ModuleNotFoundError as exc:
+                if exc.name is None or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
+                    if errors:
+                        raise collected(errors) from exc
+                    raise  # the module exists; something it imports does not: that traceback is the user's to read
+                raise SpecError.one(owner, "nodegroups", f"no module {module_name!r} (no file {path})") from None
+            except Exception as exc:
+                if errors:
+                    # The module tripped over the stand-in of a model that failed (``base.instances.cores`` of a
+                    # group whose model was refused): the refusal is the cause, and the user reads it, not this.
+                    raise collected(errors) from exc
+                raise
+        if errors:
+            raise collected(errors)
+    finally:
+        if errors:
+            _forget_modules(before, project_dir)
     return module
+
+
+def _forget_modules(before: set[str], project_dir: Path) -> None:
+    """A module of the project imported on the way (a shared ``common``) holds stand-ins now: the next run must
+    import it afresh, or a stand-in would reach a ``Fleet`` without its error."""
+    for name in set(sys.modules) - before:
+        if str(getattr(sys.modules[name], "__file__", None) or "").startswith(str(project_dir)):
+            del sys.modules[name]
 
 
 def _run_module(module_name: str, path: Path) -> Any:

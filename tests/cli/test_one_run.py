@@ -76,3 +76,22 @@ def test_a_nested_model_error_is_reported_with_the_deferred_ones(tmp_path: Path)
     assert result.exit_code == 2
     owners = [line.split(": ")[1] for line in result.stderr.splitlines()]
     assert owners == ["defaults", "nodegroup 'batch'", "nodegroup 'jobs' (nested.py:7)", "nodegroup 'web'"]
+
+
+def test_code_that_trips_over_a_refused_model_reports_the_refusal(tmp_path: Path) -> None:
+    """A module that reads one group to build another (``base.instances``) meets the stand-in of a group whose model
+    was refused: the user reads that refusal, not an AttributeError; and the shared module that built the stand-in
+    is forgotten on this path too, so the next run records the error again."""
+    project = _stack(tmp_path, "reads", "from one_run_reads import BASE\nNODEGROUPS = [BASE]\n")
+    (project / "one_run_reads.py").write_text(
+        "from karpenter_infra import Instances, NodeGroup\n"
+        "BASE = NodeGroup(name='web', node_class='web', instances=Instances(cores=[4]))\n"
+        "CORES = BASE.instances.cores[0]\n"
+    )
+    for _ in range(2):
+        result = runner.invoke(app, ["render", "-s", "reads", "--project-dir", str(project)])
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""
+        assert result.stderr.startswith("error: nodegroup 'web': node_class"), result.stderr
+        assert "AttributeError" not in result.output
+        assert "one_run_reads" not in sys.modules
