@@ -159,7 +159,7 @@ e2e: e2e-apiserver e2e-sdks
 ## Every stack's objects server-side applied to a real API server: accepted, stored as sent, a second apply changes
 ## nothing; diff's RECREATE updates refused and the others accepted; the off-hours RBAC through SubjectAccessReview.
 e2e-apiserver: $(STAMP) $(CONFORMANCE) $(E2E_APISERVER) $(CONTROLLER_GEN)
-	rm -rf $(TOOLS)/e2e && $(CONFORMANCE) crds $(E2E_CRDS) >/dev/null
+	rm -rf $(E2E_CRDS) $(TOOLS)/e2e/monitoring && $(CONFORMANCE) crds $(E2E_CRDS) >/dev/null
 	cd "$$($(GO) mod download -json $(PROMETHEUS_OPERATOR_APIS) \
 			| $(BIN)/python -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')" \
 		&& GOFLAGS=-mod=mod $(abspath $(CONTROLLER_GEN)) crd:crdVersions=v1 paths=./v1 \
