@@ -27,9 +27,6 @@ DEFAULTS = NodeGroupDefaults(
         exclude_families=["c6in", "m6in", "r6in"],
         exclude_sizes=["metal", "metal-24xl", "metal-48xl"],
     ),
-    # Every size on purpose: Karpenter picks the cheapest type that fits the pending pods, and limits bound the
-    # spend, so a wide price range is not a missing bound here (`karpenter-infra explain` still shows it).
-    catalog_warnings_off=["price-spread"],
     ami_version="latest",
     kubelet=KUBELET,
     user_data_template=USER_DATA,
@@ -75,7 +72,7 @@ NODEGROUPS = [
         group_label="workers",
         node_class="workers",
         # Memory-optimised after compute-optimised: other shapes than its twin `workers`, by design.
-        catalog_warnings_off=["price-spread", "twin-shapes"],
+        catalog_warnings_off=["twin-shapes"],
         instances=Instances(categories=["r"], cores=[4, 8, 16]),
         auto_taint=True,
         weight=20,

@@ -28,9 +28,6 @@ DEFAULTS = NodeGroupDefaults(
         # Spot needs room to move: never fewer than 5 families open, or interruptions cluster.
         min_values={"instance-family": 5},
     ),
-    # Every size on purpose: Karpenter picks the cheapest type that fits the pending pods, and limits bound the
-    # spend, so a wide price range is not a missing bound here (`karpenter-infra explain` still shows it).
-    catalog_warnings_off=["price-spread"],
     ami_version=AMI_VERSION,
     kubelet=KUBELET,
     user_data_template=USER_DATA,
@@ -74,7 +71,7 @@ NODEGROUPS = [
         group_label="workers",
         node_class="workers",
         # Memory-optimised after compute-optimised: other shapes than its twin `workers`, by design.
-        catalog_warnings_off=["price-spread", "twin-shapes"],
+        catalog_warnings_off=["twin-shapes"],
         instances=Instances(categories=["r"], cores=[8, 16, 32]),
         auto_taint=True,
         weight=20,
