@@ -8,11 +8,15 @@ caller then raises every recorded error together. The stand-ins never reach a ``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
-from karpenter_infra.errors import SpecError
+from pydantic import BaseModel, ValidationError
+from pydantic_core.core_schema import ValidatorFunctionWrapHandler
+
+from karpenter_infra.errors import SpecError, issues_from
 
 _ERRORS: ContextVar[list[SpecError] | None] = ContextVar("karpenter_infra_deferred_errors", default=None)
 
@@ -35,3 +39,23 @@ def deferred(error: SpecError) -> bool:
         return False
     errors.append(error)
     return True
+
+
+def validate_owned(
+    model: type[BaseModel],
+    data: Any,
+    handler: ValidatorFunctionWrapHandler,
+    owner: Callable[[], str],
+    stand_in: dict[str, Any],
+) -> Any:
+    """An owner model's wrap validator: every error names ``owner()`` (worked out only on failure, since a fleet
+    validates a thousand groups); while collecting, the error is recorded and ``stand_in`` is validated instead."""
+    try:
+        return handler(data)
+    except ValidationError as exc:
+        error = SpecError(owner(), issues_from(exc, model))
+    except SpecError as exc:  # a cross-field rule of the model
+        error = exc
+    if not deferred(error):
+        raise error from None
+    return handler(stand_in)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
-from karpenter_infra.errors import SpecError, issues_from, nodegroup_owner
+from karpenter_infra.errors import SpecError, nodegroup_owner
 from karpenter_infra.schedule import OffHours
-from karpenter_infra.spec.deferred import deferred
+from karpenter_infra.spec.deferred import validate_owned
 from karpenter_infra.spec.headroom import Headroom, HeadroomPriorityClass
 from karpenter_infra.spec.names import ClusterName
 from karpenter_infra.spec.scheduling import CapacitySpread
@@ -120,16 +120,10 @@ class NodeGroup(NodeGroupSettings):
     @model_validator(mode="wrap")
     @classmethod
     def _name_the_group(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        try:
-            return handler(data)
-        except ValidationError as exc:
-            name = data.get("name", "<unnamed>") if isinstance(data, dict) else "<unnamed>"
-            error = SpecError(nodegroup_owner(name), issues_from(exc, cls))
-        except SpecError as exc:  # a cross-field rule of the model
-            error = exc
-        if not deferred(error):
-            raise error from None
-        return handler({"name": STAND_IN})
+        def owner() -> str:
+            return nodegroup_owner(data.get("name", "<unnamed>") if isinstance(data, dict) else "<unnamed>")
+
+        return validate_owned(cls, data, handler, owner, {"name": STAND_IN})
 
     def _no_nodeclass_settings(self, why: str) -> list[tuple[str, str]]:
         return [(f, f"has no effect: {why}") for f in NODECLASS_FIELDS if getattr(self, f) is not None]
@@ -203,12 +197,4 @@ class NodeGroupDefaults(NodeGroupSettings):
     @model_validator(mode="wrap")
     @classmethod
     def _name_the_owner(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        try:
-            return handler(data)
-        except ValidationError as exc:
-            error = SpecError("defaults", issues_from(exc, cls))
-        except SpecError as exc:  # a cross-field rule of the model
-            error = exc
-        if not deferred(error):
-            raise error from None
-        return handler({"cluster_name": STAND_IN})
+        return validate_owned(cls, data, handler, lambda: "defaults", {"cluster_name": STAND_IN})
