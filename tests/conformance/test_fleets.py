@@ -14,20 +14,16 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from karpenter_infra import Fleet, NodeGroup, NodeGroupDefaults, SpecError
-from karpenter_infra.karpenter.patterns import AmiFamily
 from tests.conformance.oracle import Manifest, Oracle
 from tests.conformance.test_manifests import disagreement
-from tests.karpenter import test_ec2nodeclass, test_nodepool
 from tests.karpenter.test_agreement_with_crds import (
-    _ami_term,
     _label_keys,
     _label_values,
     _requirement,
-    _tag_keys,
     _taint,
-    _text,
+    generated_nodeclasses,
+    generated_nodepools,
 )
-from tests.karpenter.test_nodepool import edit
 from tests.test_crd_conformance import groups, spread_twins
 
 _CORPUS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -89,42 +85,12 @@ def test_spread_twins_karpenter_accepts(oracle: Oracle, nodegroups: list[NodeGro
 
 
 @_CORPUS
-@given(
-    requirements=st.lists(_requirement, max_size=4),
-    labels=st.dictionaries(_label_keys, _label_values, max_size=3),
-    taints=st.lists(_taint, max_size=2),
-    startup_taints=st.lists(_taint, max_size=2),
-)
-def test_generated_node_pools_the_mirror_and_karpenter_agree(
-    oracle: Oracle,
-    requirements: list[dict[str, Any]],
-    labels: dict[str, str],
-    taints: list[dict[str, Any]],
-    startup_taints: list[dict[str, Any]],
-) -> None:
-    manifest = edit(
-        test_nodepool.MINIMAL,
-        {
-            "spec.template.spec.requirements": requirements,
-            "spec.template.metadata": {"labels": labels},
-            "spec.template.spec.taints": taints,
-            "spec.template.spec.startupTaints": startup_taints,
-        },
-    )
+@given(generated_nodepools)
+def test_generated_node_pools_the_mirror_and_karpenter_agree(oracle: Oracle, manifest: dict[str, Any]) -> None:
     assert disagreement(manifest, oracle.check(manifest)) is None
 
 
 @_CORPUS
-@given(
-    terms=st.lists(_ami_term, min_size=1, max_size=2),
-    ami_family=st.one_of(st.none(), st.sampled_from([f.value for f in AmiFamily])),
-    tags=st.dictionaries(_tag_keys, _text, max_size=3),
-)
-def test_generated_node_classes_the_mirror_and_karpenter_agree(
-    oracle: Oracle, terms: list[dict[str, Any]], ami_family: str | None, tags: dict[str, str]
-) -> None:
-    changes: dict[str, Any] = {"spec.amiSelectorTerms": terms, "spec.tags": tags, "spec.amiFamily": ami_family}
-    if ami_family is None:
-        changes["spec.amiFamily"] = test_nodepool.DELETE
-    manifest = edit(test_ec2nodeclass.MINIMAL, changes)
+@given(generated_nodeclasses)
+def test_generated_node_classes_the_mirror_and_karpenter_agree(oracle: Oracle, manifest: dict[str, Any]) -> None:
     assert disagreement(manifest, oracle.check(manifest)) is None

@@ -132,20 +132,13 @@ _taint = st.fixed_dictionaries(
 _SLOW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@_SLOW
-@given(
-    requirements=st.lists(_requirement, max_size=4),
-    labels=st.dictionaries(_label_keys, _label_values, max_size=3),
-    taints=st.lists(_taint, max_size=2),
-    startup_taints=st.lists(_taint, max_size=2),
-)
-def test_generated_node_pools_agree(
+def _nodepool(
     requirements: list[dict[str, Any]],
     labels: dict[str, str],
     taints: list[dict[str, Any]],
     startup_taints: list[dict[str, Any]],
-) -> None:
-    manifest = edit(
+) -> dict[str, Any]:
+    return edit(
         test_nodepool.MINIMAL,
         {
             "spec.template.spec.requirements": requirements,
@@ -154,6 +147,22 @@ def test_generated_node_pools_agree(
             "spec.template.spec.startupTaints": startup_taints,
         },
     )
+
+
+#: NodePools around the minimal one, with generated requirements, labels and taints; `make conformance` draws from
+#: the same strategy for Karpenter's own code.
+generated_nodepools = st.builds(
+    _nodepool,
+    requirements=st.lists(_requirement, max_size=4),
+    labels=st.dictionaries(_label_keys, _label_values, max_size=3),
+    taints=st.lists(_taint, max_size=2),
+    startup_taints=st.lists(_taint, max_size=2),
+)
+
+
+@_SLOW
+@given(generated_nodepools)
+def test_generated_node_pools_agree(manifest: dict[str, Any]) -> None:
     assert_agree(manifest)
 
 
@@ -186,16 +195,23 @@ _tag_keys = mostly(
 )
 
 
-@_SLOW
-@given(
+def _nodeclass(terms: list[dict[str, Any]], ami_family: str | None, tags: dict[str, str]) -> dict[str, Any]:
+    changes: dict[str, Any] = {"spec.amiSelectorTerms": terms, "spec.tags": tags, "spec.amiFamily": ami_family}
+    if ami_family is None:
+        changes["spec.amiFamily"] = test_nodepool.DELETE
+    return edit(test_ec2nodeclass.MINIMAL, changes)
+
+
+#: EC2NodeClasses around the minimal one, with generated AMI terms, family and tags (shared with `make conformance`).
+generated_nodeclasses = st.builds(
+    _nodeclass,
     terms=st.lists(_ami_term, min_size=1, max_size=2),
     ami_family=st.one_of(st.none(), st.sampled_from([f.value for f in AmiFamily])),
     tags=st.dictionaries(_tag_keys, _text, max_size=3),
 )
-def test_generated_node_classes_agree(
-    terms: list[dict[str, Any]], ami_family: str | None, tags: dict[str, str]
-) -> None:
-    changes: dict[str, Any] = {"spec.amiSelectorTerms": terms, "spec.tags": tags, "spec.amiFamily": ami_family}
-    if ami_family is None:
-        changes["spec.amiFamily"] = test_nodepool.DELETE
-    assert_agree(edit(test_ec2nodeclass.MINIMAL, changes))
+
+
+@_SLOW
+@given(generated_nodeclasses)
+def test_generated_node_classes_agree(manifest: dict[str, Any]) -> None:
+    assert_agree(manifest)
