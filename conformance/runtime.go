@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	awsv1 "github.com/aws/karpenter-provider-aws/pkg/apis/v1"
 	"github.com/aws/karpenter-provider-aws/pkg/providers/amifamily"
@@ -55,7 +56,9 @@ func runtimeChecks(u *unstructured.Unstructured) []string {
 	case "EC2NodeClass":
 		var nodeClass awsv1.EC2NodeClass
 		if err = decode(stored, &nodeClass); err == nil {
-			err = userDataMerges(ctx, &nodeClass)
+			if err = aliasesParse(&nodeClass); err == nil {
+				err = userDataMerges(ctx, &nodeClass)
+			}
 		}
 	}
 	var out []string
@@ -63,6 +66,18 @@ func runtimeChecks(u *unstructured.Unstructured) []string {
 		out = append(out, "runtime: "+e.Error())
 	}
 	return out
+}
+
+// aliasesParse refuses what the controller exits on: the CRD admits an alias with a second '@' ("al2@@"), but
+// karpenter-provider-aws pkg/apis/v1/ec2nodeclass.go amiFamilyFromAlias and amiVersionFromAlias call log.Fatalf
+// unless the alias splits into exactly family and version, and AMIFamily() reaches them on every reconcile.
+func aliasesParse(nodeClass *awsv1.EC2NodeClass) error {
+	for i, term := range nodeClass.Spec.AMISelectorTerms {
+		if term.Alias != "" && len(strings.Split(term.Alias, "@")) != 2 {
+			return fmt.Errorf("spec.amiSelectorTerms[%d].alias: %q: the controller exits on it (amiFamilyFromAlias: log.Fatalf)", i, term.Alias)
+		}
+	}
+	return nil
 }
 
 // decode reads the stored object into Karpenter's Go type as its controllers' clients do (apimachinery's JSON

@@ -44,7 +44,11 @@ MODEL_RULES: tuple[tuple[str, Severity, Stage, str, str, Any], ...] = (
         M,
         "Kubernetes apimachinery validation IsQualifiedName/IsValidLabelValue (labels, "
         "annotations, taints); " + CORE + "pkg/apis/v1/duration.go (durations); " + NODECLASS_CEL + " (selector "
-        "terms, tags, device names); " + CORE + "pkg/apis/v1/nodeclaim_validation.go ValidateRequirement",
+        "terms, tags, device names); "
+        + CORE
+        + "pkg/apis/v1/nodeclaim_validation.go ValidateRequirement; "
+        + PROVIDER
+        + "pkg/apis/v1/ec2nodeclass.go amiFamilyFromAlias (log.Fatalf on an alias with a second '@')",
         "labels, annotations, taints, tags, limits, zones, durations, selector terms, role name, raw requirement keys "
         "and well-known values, as one layer writes them (rules.settings.check_settings)",
         NodeGroupSettings._rules,

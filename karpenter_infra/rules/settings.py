@@ -87,6 +87,18 @@ def _selector_lists(settings: NodeGroupSettings) -> Issues:
             found.append(
                 (field, "[] selects nothing and Karpenter needs at least one term; leave it unset for the default")
             )
+    # The CRD's alias rule ('^[a-zA-Z0-9]+@.+$') admits a second '@', but the controller exits on it: provider
+    # pkg/apis/v1/ec2nodeclass.go amiFamilyFromAlias and amiVersionFromAlias call log.Fatalf unless split('@')
+    # gives exactly two parts (found by make conformance, whose Go oracle died on 'al2@@').
+    for index, term in enumerate(settings.ami_selector_terms or ()):
+        if term.alias is not None and term.alias.count("@") > 1:
+            found.append(
+                (
+                    f"ami_selector_terms[{index}].alias",
+                    f"{term.alias!r} has more than one '@': Karpenter's controller exits on it (amiFamilyFromAlias "
+                    "splits family@version at every '@')",
+                )
+            )
     return found
 
 

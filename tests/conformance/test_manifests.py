@@ -111,3 +111,16 @@ def test_the_mirror_agrees_with_karpenter_on_each_hand_written_case(oracle: Orac
         assert disagreement(case.manifest, verdict) is None
     else:  # deliberately stricter: keep proving Karpenter takes it and we do not
         assert ours(case.manifest) and verdict.accepted, verdict.line()
+
+
+def test_an_alias_the_controller_exits_on_is_a_runtime_refusal_and_the_oracle_runs_on(oracle: Oracle) -> None:
+    """The CRD admits 'al2023@@'; Karpenter's amiFamilyFromAlias calls log.Fatalf on it, which once killed the oracle
+    mid-corpus. It is now a runtime refusal, and the next object is still checked."""
+    from tests.karpenter import test_ec2nodeclass
+    from tests.karpenter.test_nodepool import DELETE, edit
+
+    alias = {"spec.amiSelectorTerms": [{"alias": "al2023@@"}], "spec.amiFamily": DELETE}
+    broken = oracle.check(edit(test_ec2nodeclass.MINIMAL, alias))
+    assert not broken.accepted and not broken.schema_errors, broken.line()
+    assert any("amiFamilyFromAlias" in error for error in broken.errors), broken.line()
+    assert oracle.check(test_ec2nodeclass.MINIMAL).accepted

@@ -104,3 +104,16 @@ def test_an_in_without_values_is_one_located_refusal_not_a_crash(key: str) -> No
     with pytest.raises(SpecError, match=r"^nodegroup 'g': ") as raised:
         build({"name": "g", "additional_requirements": [term(key, "In")]}).manifests()
     assert "additional_requirements[0]" in str(raised.value) or "requirements[" in str(raised.value)
+
+
+@pytest.mark.parametrize("alias", ["al2023@v20251016@x", "al2@@"])
+def test_an_alias_with_a_second_at_is_refused_as_the_controller_exits_on_it(alias: str) -> None:
+    """The CRD admits it; provider pkg/apis/v1/ec2nodeclass.go amiFamilyFromAlias calls log.Fatalf (found by
+    `make conformance`, whose Go oracle died on 'al2@@')."""
+    refused_group(
+        "ami_selector_terms[0].alias", "more than one '@'", ami_selector_terms=[{"alias": alias}], ami_family=None
+    )
+
+
+def test_an_alias_with_one_at_is_accepted() -> None:
+    accepted(ami_selector_terms=[{"alias": "al2023@v20251016"}])
